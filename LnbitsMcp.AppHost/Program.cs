@@ -1,0 +1,17 @@
+using LnbitsMcp.AppHost;
+using LnbitsMcp.AppHost.Redis;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var redis = builder.AddRedisForEnvironment("redis");
+
+var servers = builder.AddServerInstances(redis);
+
+builder.AddProject<Projects.LnbitsMcp_Edge>("edge")
+    .WithExternalHttpEndpoints()
+    .WithServerDestinations(servers)
+    .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health")
+    .WithMcpEndpointAnnouncement();
+
+builder.Build().Run();

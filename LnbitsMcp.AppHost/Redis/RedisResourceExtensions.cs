@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace LnbitsMcp.AppHost.Redis;
+
+public static class RedisResourceExtensions
+{
+    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The <c>redis</c> resource in the mode <c>Redis:Mode</c> asks for (see <see cref="RedisMode"/>).
+    /// Every mode yields a resource with a connection string, so references look the same.
+    /// </summary>
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisForEnvironment(
+        this IDistributedApplicationBuilder builder, string name, RedisModeSelector? selector = null)
+    {
+        selector ??= new RedisModeSelector(
+            () => ContainerRuntimeProbe.IsHealthy(s_probeTimeout),
+            () => ExecutableLocator.FindOnPath("redis-server"));
+        var mode = selector.Choose(builder.Configuration[RedisModeSelector.ConfigurationKey], builder.ExecutionContext.IsPublishMode);
+        Console.WriteLine($"Redis mode: {mode}");
+        return mode switch
+        {
+            RedisMode.RedisServer => builder.AddRedisServerProcess(name, ExecutableLocator.FindOnPath("redis-server")!),
+            RedisMode.Embedded => builder.AddEmbeddedRedis(name),
+            _ => builder.AddRedis(name),
+        };
+    }
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddRedisServerProcess(
+        this IDistributedApplicationBuilder builder, string name, string redisServerPath)
+    {
+        var workingDirectory = Directory.CreateTempSubdirectory("lnbits-mcp-redis-").FullName;
+        var resource = new RedisServerResource(name, redisServerPath, workingDirectory);
+        var healthCheckKey = $"{name}-ping";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheckKey,
+            _ => new RedisPingHealthCheck(() => (resource.Endpoint.Host, resource.Endpoint.Port)),
+            failureStatus: null,
+            tags: null));
+
+        return builder.AddResource(resource)
+            .WithEndpoint(name: RedisServerResource.EndpointName, scheme: "tcp")
+            .WithArgs(context =>
+            {
+                context.Args.Add("--port");
+                context.Args.Add(resource.Endpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--bind");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--dir");
+                context.Args.Add(workingDirectory);
+            })
+            .WithHealthCheck(healthCheckKey)
+            .WithIconName("Database");
+    }
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddEmbeddedRedis(
+        this IDistributedApplicationBuilder builder, string name)
+    {
+        var port = EmbeddedGarnetServer.FreeTcpPort();
+        // Started before the orchestrator starts anything (a hosted service would start only after
+        // the orchestrator's own start, which waits on this resource's health), stopped with the host.
+        builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, _) =>
+        {
+            var server = EmbeddedGarnetServer.Start(port);
+            startEvent.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(server.Dispose);
+            return Task.CompletedTask;
+        });
+        var healthCheckKey = $"{name}-ping";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheckKey,
+            _ => new RedisPingHealthCheck(() => ("127.0.0.1", port)),
+            failureStatus: null,
+            tags: null));
+
+        var invariantPort = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return builder.AddConnectionString(name, ReferenceExpression.Create($"127.0.0.1:{invariantPort}"))
+            .WithHealthCheck(healthCheckKey);
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Routing.Patterns;
+
+namespace LnbitsMcp.Server.Mcp;
+
+/// <summary>Maps MCP: Streamable HTTP at <c>/mcp</c> and the legacy HTTP+SSE transport at <c>/sse</c> + <c>/message</c>.</summary>
+public static class McpEndpoints
+{
+    public const string StreamableHttpPath = "/mcp";
+    public const string LegacySsePath = "/sse";
+    public const string LegacyMessagePath = "/message";
+
+    public static WebApplication MapLnbitsMcp(this WebApplication app)
+    {
+        // The SDK maps the legacy transport under the MCP route (/mcp/sse, /mcp/message). The seed's
+        // clients use /sse and /message, and the SSE handler names the message URL after the path
+        // the stream was opened on, so the root aliases run the SDK's own handlers: a stream opened
+        // at /sse announces /message?sessionId=….
+        app.MapMcp(StreamableHttpPath);
+        var handlers = new Lazy<(RequestDelegate Sse, RequestDelegate Message)>(() => (
+            FindSdkHandler(app, StreamableHttpPath + LegacySsePath, HttpMethods.Get),
+            FindSdkHandler(app, StreamableHttpPath + LegacyMessagePath, HttpMethods.Post)));
+        app.MapGet(LegacySsePath, context => handlers.Value.Sse(context));
+        app.MapPost(LegacyMessagePath, context => handlers.Value.Message(context));
+        return app;
+    }
+
+    private static RequestDelegate FindSdkHandler(WebApplication app, string route, string method)
+    {
+        var dataSource = app.Services.GetRequiredService<EndpointDataSource>();
+        var endpoint = dataSource.Endpoints
+            .OfType<RouteEndpoint>()
+            .FirstOrDefault(e => string.Equals(Normalize(e.RoutePattern), route, StringComparison.OrdinalIgnoreCase)
+                && e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains(method) == true);
+        return endpoint?.RequestDelegate
+            ?? throw new InvalidOperationException($"The MCP SDK did not map {method} {route}; is legacy SSE enabled?");
+    }
+
+    private static string Normalize(RoutePattern pattern) => "/" + (pattern.RawText ?? string.Empty).Trim('/');
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command (README): installs what the tests need, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Tests start real Redis servers (Debian's redis-server) on free ports.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: installing redis-server (apt-get)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
+fi
+
+# End-to-end tests with the official TypeScript MCP SDK client.
+if [ -f tests/e2e/package.json ]; then
+  echo "test.sh: installing the TypeScript MCP client (npm ci)"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+dotnet test LnbitsMcp.sln "$@"

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace LnbitsMcp.AppHost.Tests;
+
+/// <summary>
+/// The publish manifest, produced exactly as a user (or azd) does:
+/// <c>dotnet run --project LnbitsMcp.AppHost -- --publisher manifest --output-path &lt;abs path&gt;</c>.
+/// </summary>
+public sealed class PublishManifestTests
+{
+    [Fact]
+    public async Task ManifestListsRedisAsAContainerTheServerInstancesAndTheExternalEdge()
+    {
+        var manifest = await PublishManifest.GenerateAsync();
+        var resources = manifest.GetProperty("resources");
+
+        Assert.Equal("container.v0", resources.GetProperty("redis").GetProperty("type").GetString());
+        Assert.Equal("project.v0", resources.GetProperty("server0").GetProperty("type").GetString());
+        Assert.Equal("project.v0", resources.GetProperty("server1").GetProperty("type").GetString());
+        Assert.False(resources.TryGetProperty("server2", out _));
+
+        var edge = resources.GetProperty("edge");
+        Assert.Equal("project.v0", edge.GetProperty("type").GetString());
+        Assert.Contains(edge.GetProperty("bindings").EnumerateObject(), binding => binding.Value.TryGetProperty("external", out var external) && external.GetBoolean());
+        foreach (var server in new[] { "server0", "server1" })
+        {
+            Assert.DoesNotContain(resources.GetProperty(server).GetProperty("bindings").EnumerateObject(),
+                binding => binding.Value.TryGetProperty("external", out var external) && external.GetBoolean());
+        }
+    }
+}
+
+internal static class PublishManifest
+{
+    public static async Task<JsonElement> GenerateAsync()
+    {
+        var root = RepositoryRoot();
+        var output = Directory.CreateTempSubdirectory("manifest-").FullName;
+        var configuration = typeof(PublishManifest).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "run", "--no-build", "-c", configuration, "--project", Path.Combine(root, "LnbitsMcp.AppHost"),
+                     "--", "--publisher", "manifest", "--output-path", output })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(process.ExitCode == 0, $"manifest publishing failed:\n{await stdout}\n{await stderr}");
+
+        var file = Directory.GetFiles(output, "*.json").Single();
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        return document.RootElement.Clone();
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LnbitsMcp.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("LnbitsMcp.sln not found above the test output.");
+    }
+}

@@ -68,6 +68,20 @@ public sealed record ServerCommandLine
         return true;
     }
 
+    /// <summary>Prints help (exit 0), or the parse error and help (exit 2).</summary>
+    public static int WriteUsage(ServerCommandLine commandLine, TextWriter output, TextWriter error)
+    {
+        if (commandLine.Error is null)
+        {
+            WriteHelp(output);
+            return 0;
+        }
+
+        error.WriteLine($"error: {commandLine.Error}");
+        WriteHelp(error);
+        return 2;
+    }
+
     public static void WriteHelp(TextWriter output) => output.Write(
         """
         LnbitsMcp.Server — remote MCP server for LNbits Lightning wallets.

@@ -1,5 +1,7 @@
 using LnbitsMcp.Server.Tools;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
+using ModelContextProtocol.Server;
 
 namespace LnbitsMcp.Server.Mcp;
 
@@ -7,13 +9,21 @@ public static class McpServerExtensions
 {
     /// <summary>
     /// The MCP server: Streamable HTTP in the hybrid mode (clients that initialize get an
-    /// Mcp-Session-Id, session-less protocol revisions are served statelessly) plus legacy SSE.
+    /// Mcp-Session-Id, session-less protocol revisions are served statelessly) plus legacy SSE,
+    /// every tool behind <see cref="ToolCallFilter"/>.
     /// </summary>
     public static IHostApplicationBuilder AddLnbitsMcpServer(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<ReplicaIdentity>();
+        builder.Services.AddSingleton<ToolCallFilter>();
+        builder.Services.AddScoped<ToolCallContext>();
+        builder.Services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaConventions>();
+
         builder.Services.AddMcpServer(options =>
             {
-                options.ServerInfo = new() { Name = "lnbits-mcp", Version = ServerVersion.Current };
+                options.ServerInfo = new() { Name = "lnbits-mcp", Title = "LNbits wallet", Version = ServerVersion.Current };
+                options.ServerInstructions = ServerInstructions.Text;
             })
             .WithHttpTransport(options =>
             {
@@ -22,8 +32,10 @@ public static class McpServerExtensions
                 options.EnableLegacySse = true;
 #pragma warning restore MCP9004
             })
-            .WithTools<SessionTools>();
-        builder.Services.AddSingleton<ReplicaIdentity>();
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolCallFilter.Create))
+            .WithTools<SessionTools>(ToolJson.Options)
+            .WithTools<ConfigurationTools>(ToolJson.Options)
+            .WithTools<WalletTools>(ToolJson.Options);
         return builder;
     }
 }

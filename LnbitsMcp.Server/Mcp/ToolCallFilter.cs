@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using System.Text.Json;
+using LnbitsMcp.Server.Sessions;
+using LnbitsMcp.Server.Telemetry;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace LnbitsMcp.Server.Mcp;
+
+/// <summary>
+/// Runs around every tool call: validates the arguments against the schema, resolves which session
+/// the call uses (CONTRACT §4), tags the SDK's span with the session hint and tool name, and turns
+/// every failure into the contract's error result (no stack trace reaches the client).
+/// </summary>
+public sealed partial class ToolCallFilter(
+    IHttpContextAccessor httpContextAccessor,
+    ISessionStore sessions,
+    ILogger<ToolCallFilter> logger)
+{
+    public const string LnbitsUrlHeader = "X-LNbits-Url";
+    public const string LnbitsApiKeyHeader = "X-LNbits-Api-Key";
+    public const string LnbitsAuthMethodHeader = "X-LNbits-Auth-Method";
+
+    public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
+        (request, cancellationToken) => request.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(request, next, cancellationToken);
+
+    public async ValueTask<CallToolResult> InvokeAsync(
+        RequestContext<CallToolRequestParams> request,
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next,
+        CancellationToken cancellationToken)
+    {
+        var call = request.Services!.GetRequiredService<ToolCallContext>();
+        var toolName = request.Params?.Name ?? string.Empty;
+        call.ToolName = toolName;
+        var activity = Activity.Current;
+        activity?.SetTag(TelemetryNames.ToolNameTag, toolName);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { [TelemetryNames.ToolNameTag] = toolName });
+        try
+        {
+            var tool = request.MatchedPrimitive as McpServerTool;
+            if (tool is not null && ArgumentValidator.Validate(tool.ProtocolTool.InputSchema, request.Params?.Arguments) is { } problem)
+            {
+                throw ToolException.InvalidArgument(problem);
+            }
+
+            await ResolveCallerAsync(call, request, cancellationToken);
+            TagSession(activity, call);
+            var result = await next(request, cancellationToken);
+            TagSession(activity, call);
+            return result;
+        }
+        catch (ToolException error)
+        {
+            TagSession(activity, call);
+            activity?.SetTag(TelemetryNames.ErrorCodeTag, error.Code);
+            LogToolError(logger, toolName, error.Code, call.SessionHint);
+            return ToolResults.Error(error);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception error) when (error is not ModelContextProtocol.McpProtocolException)
+        {
+            activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.InternalError);
+            LogToolFault(logger, toolName, call.SessionHint, error.GetType().Name);
+            return ToolResults.Error(new ToolException(ToolErrorCodes.InternalError,
+                $"The server failed unexpectedly; nothing was changed by this call unless it says so. Trace id: {Activity.Current?.TraceId.ToString() ?? "n/a"}."));
+        }
+    }
+
+    private async Task ResolveCallerAsync(ToolCallContext call, RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    {
+        var http = httpContextAccessor.HttpContext;
+        call.TransportSessionId = request.Server.SessionId;
+        call.Owner = OwnerOf(request.User ?? http?.User);
+        call.ClientAddress = http?.Connection.RemoteIpAddress?.ToString();
+        call.HeaderSettings = http is null ? null : HeaderCredentials.Read(http.Request.Headers);
+        call.SessionIdArgument = SessionIdArgument(request.Params?.Arguments);
+
+        if (call.SessionIdArgument is { } sessionId)
+        {
+            var session = SessionId.IsWellFormed(sessionId) ? await sessions.FindAsync(SessionId.Key(sessionId), cancellationToken) : null;
+            if (session is null || (session.Owner is not null && session.Owner != call.Owner))
+            {
+                throw new ToolException(ToolErrorCodes.SessionNotFound,
+                    "No live session has this session_id: it never existed, it expired after being idle, or it belongs to someone else. Call create_session for a new one.");
+            }
+
+            call.Session = session;
+        }
+        else if (call.TransportSessionId is { } transport)
+        {
+            var session = await sessions.FindByTransportAsync(transport, cancellationToken);
+            if (session is not null && (session.Owner is null || session.Owner == call.Owner))
+            {
+                call.Session = session;
+                call.BoundToTransport = true;
+            }
+        }
+    }
+
+    private static string? SessionIdArgument(IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is null)
+        {
+            return null;
+        }
+
+        foreach (var name in new[] { ToolSchemaConventions.SessionIdArgument, ToolSchemaConventions.LegacySessionIdArgument })
+        {
+            if (arguments.TryGetValue(name, out var value))
+            {
+                if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+                {
+                    return text.Trim();
+                }
+
+                if (value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) && value.ValueKind != JsonValueKind.String)
+                {
+                    throw ToolException.InvalidArgument($"'{name}' must be a string");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? OwnerOf(ClaimsPrincipal? user) =>
+        user?.Identity?.IsAuthenticated == true
+            ? user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity.Name
+            : null;
+
+    private static void TagSession(Activity? activity, ToolCallContext call)
+    {
+        if (call.SessionHint is { } hint)
+        {
+            activity?.SetTag(TelemetryNames.SessionTag, hint);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tool {ToolName} answered {ErrorCode} (session {SessionHint})")]
+    private static partial void LogToolError(ILogger logger, string toolName, string errorCode, string? sessionHint);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tool {ToolName} failed unexpectedly with {ExceptionType} (session {SessionHint})")]
+    private static partial void LogToolFault(ILogger logger, string toolName, string? sessionHint, string exceptionType);
+}

@@ -1,0 +1,28 @@
+namespace LnbitsMcp.Server.Mcp;
+
+/// <summary>The business error codes of CONTRACT §5.</summary>
+public static class ToolErrorCodes
+{
+    public const string InvalidArgument = "invalid_argument";
+    public const string NoSession = "no_session";
+    public const string SessionNotFound = "session_not_found";
+    public const string NotConfigured = "not_configured";
+    public const string InvalidInvoice = "invalid_invoice";
+    public const string InvoiceExpired = "invoice_expired";
+    public const string AmountlessInvoice = "amountless_invoice";
+    public const string LimitExceeded = "limit_exceeded";
+    public const string InsufficientBalance = "insufficient_balance";
+    public const string AlreadyPaid = "already_paid";
+    public const string LnbitsUnauthorized = "lnbits_unauthorized";
+    public const string LnbitsForbidden = "lnbits_forbidden";
+    public const string LnbitsUnreachable = "lnbits_unreachable";
+    public const string LnbitsError = "lnbits_error";
+    public const string ForbiddenDestination = "forbidden_destination";
+    public const string LnurlError = "lnurl_error";
+    public const string ConfirmationRequired = "confirmation_required";
+    public const string ConfirmationDeclined = "confirmation_declined";
+    public const string ReadOnlySession = "read_only_session";
+
+    /// <summary>Not in the contract's list: a fault of ours, reported without details (they are in the logs).</summary>
+    public const string InternalError = "internal_error";
+}

@@ -1,0 +1,25 @@
+using LnbitsMcp.Server.Cli;
+using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Sessions;
+
+namespace LnbitsMcp.Server;
+
+/// <summary>The server's composition, shared by <c>Program.cs</c> and the tests that host it on a real port.</summary>
+public static class ServerApplication
+{
+    public static WebApplication Build(ServerCommandLine commandLine, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder([.. commandLine.HostArguments]);
+        builder.UseServerCommandLine(commandLine);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults();
+        builder.AddSessions();
+        builder.AddLnbitsClient();
+        builder.AddLnbitsMcpServer();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapLnbitsMcp();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+namespace LnbitsMcp.Server.Sessions;
+
+/// <summary>One LNbits wallet connection: where, how to authenticate, which wallet.</summary>
+public sealed record LnbitsSettings
+{
+    public required Uri BaseUrl { get; init; }
+    public LnbitsAuthMethod AuthMethod { get; init; } = LnbitsAuthMethod.ApiKeyHeader;
+    public Secret? ApiKey { get; init; }
+    public Secret? BearerToken { get; init; }
+    public string? Username { get; init; }
+    public Secret? Password { get; init; }
+    public string? WalletId { get; init; }
+    public int TimeoutSeconds { get; init; } = 30;
+
+    /// <summary>Learned when configured (admin keys see the wallet id); invoice keys are read-only.</summary>
+    public KeyType KeyType { get; init; } = KeyType.Unknown;
+
+    public string? WalletName { get; init; }
+
+    /// <summary>The credential shown masked by <c>get_lnbits_configuration</c>.</summary>
+    public Secret? DisplayCredential => AuthMethod switch
+    {
+        LnbitsAuthMethod.Bearer => BearerToken,
+        LnbitsAuthMethod.OAuth2 => Password,
+        _ => ApiKey,
+    };
+}

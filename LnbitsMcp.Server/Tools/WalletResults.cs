@@ -1,0 +1,64 @@
+using System.Globalization;
+using LnbitsMcp.Server.Lnbits;
+using LnbitsMcp.Server.Mcp;
+
+namespace LnbitsMcp.Server.Tools;
+
+public sealed record WalletDetailsResult(string? Id, string Name, long BalanceMsat, long BalanceSat, string KeyType) : IToolResult
+{
+    public string Summary() => string.Create(CultureInfo.InvariantCulture, $"Wallet '{Name}' holds {BalanceSat} sats ({BalanceMsat} msat).");
+}
+
+public sealed record WalletBalanceResult(long BalanceMsat, long BalanceSat) : IToolResult
+{
+    public string Summary() => string.Create(CultureInfo.InvariantCulture, $"Balance: {BalanceSat} sats ({BalanceMsat} msat).");
+}
+
+public sealed record PaymentItem(
+    string PaymentHash,
+    string Direction,
+    long AmountMsat,
+    long AmountSat,
+    long FeeMsat,
+    string Status,
+    string? Memo,
+    DateTimeOffset? Time,
+    string? Bolt11)
+{
+    public static PaymentItem From(LnbitsPayment payment) => new(
+        payment.PaymentHash,
+        payment.Incoming ? "incoming" : "outgoing",
+        payment.AmountMsat,
+        Sats.FromMsat(payment.AmountMsat),
+        payment.FeeMsat,
+        payment.Status,
+        payment.Memo,
+        payment.Time,
+        payment.Bolt11);
+}
+
+public sealed record PaymentsResult(IReadOnlyList<PaymentItem> Payments, int Count) : IToolResult
+{
+    public string Summary() => Count == 0
+        ? "No payments on this page."
+        : string.Create(CultureInfo.InvariantCulture, $"{Count} payments, newest first.");
+}
+
+public sealed record PaymentStatusResult(
+    string PaymentHash,
+    bool Paid,
+    string Status,
+    long? AmountMsat,
+    long? FeeMsat,
+    string? Memo,
+    string? Preimage,
+    DateTimeOffset? Time) : IToolResult
+{
+    public string Summary() => $"Payment {PaymentHash[..12]}… is {Status}.";
+}
+
+/// <summary>msat → sat, rounding down (a partial sat is not spendable as a whole sat).</summary>
+public static class Sats
+{
+    public static long FromMsat(long msat) => msat / 1000;
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace LnbitsMcp.Server.Tests.Infrastructure;
+
+/// <summary>Calling tools and reading the contract's result shapes.</summary>
+public static class ToolCalls
+{
+    public static async Task<JsonElement> CallOkAsync(this McpClient client, string tool, object? arguments = null)
+    {
+        var result = await client.CallRawAsync(tool, arguments);
+        var structured = result.StructuredContent ?? throw new Xunit.Sdk.XunitException($"{tool} returned no structured content");
+        Assert.False(result.IsError == true, $"{tool} failed: {Text(result)}");
+        return structured;
+    }
+
+    /// <summary>Calls a tool that must fail with <paramref name="code"/>; returns the error object.</summary>
+    public static async Task<JsonElement> CallErrorAsync(this McpClient client, string tool, string code, object? arguments = null)
+    {
+        var result = await client.CallRawAsync(tool, arguments);
+        Assert.True(result.IsError == true, $"{tool} should have failed with {code} but returned: {Text(result)}");
+        var error = result.StructuredContent!.Value.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.StartsWith(code + ": ", Text(result), StringComparison.Ordinal);
+        return error;
+    }
+
+    public static async Task<CallToolResult> CallRawAsync(this McpClient client, string tool, object? arguments = null)
+    {
+        var dictionary = arguments is null
+            ? new Dictionary<string, object?>()
+            : JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(arguments))!;
+        return await client.CallToolAsync(tool, dictionary).AsTask().WaitAsync(ServerHost.Timeout);
+    }
+
+    public static string Text(CallToolResult result) =>
+        string.Join("\n", result.Content.OfType<TextContentBlock>().Select(block => block.Text));
+}

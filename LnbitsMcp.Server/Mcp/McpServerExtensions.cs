@@ -1,3 +1,4 @@
+using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Tools;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
@@ -33,9 +34,17 @@ public static class McpServerExtensions
 #pragma warning restore MCP9004
             })
             .WithRequestFilters(filters => filters.AddCallToolFilter(ToolCallFilter.Create))
+            .WithSharedEventStreamStore(builder)
             .WithTools<SessionTools>(ToolJson.Options)
             .WithTools<ConfigurationTools>(ToolJson.Options)
             .WithTools<WalletTools>(ToolJson.Options);
         return builder;
     }
+
+    /// <summary>With Redis, SSE event streams are stored there so <c>Last-Event-ID</c> resumes on any instance.</summary>
+    /// Stateful sessions are deliberate here (MCP9006): clients of 2025-11-25 and earlier need them.
+#pragma warning disable MCP9006
+    private static IMcpServerBuilder WithSharedEventStreamStore(this IMcpServerBuilder mcp, IHostApplicationBuilder builder) =>
+        builder.UsesRedis() ? mcp.WithDistributedCacheEventStreamStore() : mcp;
+#pragma warning restore MCP9006
 }

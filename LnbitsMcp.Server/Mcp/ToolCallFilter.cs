@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Claims;
 using System.Text.Json;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
@@ -74,7 +73,7 @@ public sealed partial class ToolCallFilter(
     {
         var http = httpContextAccessor.HttpContext;
         call.TransportSessionId = request.Server.SessionId;
-        call.Owner = OwnerOf(request.User ?? http?.User);
+        call.Owner = OwnerKey.Of(request.User ?? http?.User);
         call.ClientAddress = http?.Connection.RemoteIpAddress?.ToString();
         call.HeaderSettings = http is null ? null : HeaderCredentials.Read(http.Request.Headers);
         call.SessionIdArgument = SessionIdArgument(request.Params?.Arguments);
@@ -126,11 +125,6 @@ public sealed partial class ToolCallFilter(
 
         return null;
     }
-
-    private static string? OwnerOf(ClaimsPrincipal? user) =>
-        user?.Identity?.IsAuthenticated == true
-            ? user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity.Name
-            : null;
 
     private static void TagSession(Activity? activity, ToolCallContext call)
     {

@@ -1,27 +1,87 @@
 using LnbitsMcp.Server.Lnbits;
+using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Payments;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using ModelContextProtocol.AspNetCore;
+using StackExchange.Redis;
 
 namespace LnbitsMcp.Server.Sessions;
 
 public static class SessionsExtensions
 {
-    /// <summary>Sessions (in process for now), their resolution and the LNbits client.</summary>
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>True when sessions are shared through Redis (<c>ConnectionStrings:redis</c> is set).</summary>
+    public static bool UsesRedis(this IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName));
+
+    /// <summary>
+    /// Sessions, payment bookkeeping and confirmation tokens: in Redis when a connection string is
+    /// configured (every instance shares them), otherwise in this process (one instance only).
+    /// </summary>
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SessionsOptions>()
             .BindConfiguration(SessionsOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<PaymentOptions>()
+            .BindConfiguration(PaymentOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OperatorLnbits>();
-        builder.Services.AddSingleton<ISessionStore, InProcessSessionStore>();
         builder.Services.AddScoped<SessionAccess>();
+
+        if (builder.UsesRedis())
+        {
+            builder.AddRedisSessions();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ISessionStore, InProcessSessionStore>();
+            builder.Services.AddSingleton<IPaymentLedger, InProcessPaymentLedger>();
+            builder.Services.AddSingleton<IConfirmationTokens, InProcessConfirmationTokens>();
+        }
+
         return builder;
+    }
+
+    private static void AddRedisSessions(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient(RedisConnectionName, configureOptions: options =>
+        {
+            // Keep serving (with clear errors) while Redis is down, and reconnect by itself.
+            options.AbortOnConnectFail = false;
+            options.ConnectTimeout = 5000;
+            options.AsyncTimeout = 5000;
+            options.SyncTimeout = 5000;
+        });
+        builder.Services.AddDataProtection().SetApplicationName("lnbits-mcp");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<IServiceProvider>((options, services) => options.XmlRepository =
+                new RedisXmlRepository(() => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), RedisKeys.DataProtectionKeys));
+        builder.Services.AddSingleton<SessionDocumentSerializer>();
+        builder.Services.AddSingleton<ISessionStore, RedisSessionStore>();
+        builder.Services.AddSingleton<IPaymentLedger, RedisPaymentLedger>();
+        builder.Services.AddSingleton<IConfirmationTokens, RedisConfirmationTokens>();
+        builder.Services.AddSingleton<ISessionMigrationHandler, RedisSessionMigrationHandler>();
+        builder.Services.AddStackExchangeRedisCache(options =>
+        {
+            options.InstanceName = RedisKeys.Prefix + "mcp-events:";
+        });
+        builder.Services.AddOptions<Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions>()
+            .Configure<IServiceProvider>((options, services) =>
+                options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
     }
 
     public static IHostApplicationBuilder AddLnbitsClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LnbitsCredentialCache>();
         builder.Services.AddSingleton<LnbitsClientFactory>();
+
         // The service defaults' resilience handler (retries, circuit breaker) is removed: a circuit
         // shared by every user's LNbits would let one broken LNbits block all, and the client
         // retries only idempotent GETs itself; a payment POST is sent once.

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LnbitsMcp.Server.Payments;
+
+/// <summary>
+/// The operator's payment policy (CONTRACT §5 "Payment policy"). A session may only tighten it.
+/// Defaults are safe for a public deployment.
+/// </summary>
+public sealed class PaymentOptions
+{
+    public const string SectionName = "Payments";
+
+    /// <summary>Largest single payment, in sats.</summary>
+    [Range(1, 2_100_000_000_000_000)]
+    public long MaxPaymentSats { get; set; } = 100_000;
+
+    /// <summary>Sats a session (or header credential) may spend in any rolling 24 hours.</summary>
+    [Range(1, 2_100_000_000_000_000)]
+    public long DailyBudgetSats { get; set; } = 200_000;
+
+    /// <summary>Payments a session may make in any rolling hour.</summary>
+    [Range(1, 100_000)]
+    public int MaxPaymentsPerHour { get; set; } = 30;
+
+    /// <summary>Payments above this many sats need the user's confirmation (elicitation or a confirmation token).</summary>
+    [Range(0, 2_100_000_000_000_000)]
+    public long ConfirmAboveSats { get; set; } = 10_000;
+
+    /// <summary>The Lightning network LNbits runs on: invoices of another network are refused (bitcoin, testnet, signet, regtest, simnet).</summary>
+    [RegularExpression("^(bitcoin|testnet|signet|regtest|simnet)$")]
+    public string Network { get; set; } = "bitcoin";
+
+    /// <summary>How long a payment LNbits reports as pending is polled before answering.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:02:00")]
+    public TimeSpan PendingPollTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a confirmation token stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "00:30:00")]
+    public TimeSpan ConfirmationTokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Lightning Address payments: <c>verify</c> (default) resolves the address and checks the invoice
+    /// here (amount, description hash, expiry, network) before paying it; <c>lnbits</c> lets LNbits
+    /// 1.3+ run the flow (<c>POST /api/v1/payments/lnurl</c>), which does not check the description
+    /// hash or expiry, falling back to <c>verify</c> on older LNbits.
+    /// </summary>
+    [RegularExpression("^(verify|lnbits)$")]
+    public string LightningAddressFlow { get; set; } = "verify";
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace LnbitsMcp.Server.Tests.Infrastructure;
+
+/// <summary>A real Debian <c>redis-server</c> on a free loopback port, started and stopped by the test.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(20);
+    private readonly string _directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
+    private Process? _process;
+
+    private RedisServer(int port) => Port = port;
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var server = new RedisServer(FreePort());
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Stops the server (data is lost: it keeps nothing on disk).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(s_startTimeout);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public Task RestartAsync() => StartProcessAsync();
+
+    public async Task<ConnectionMultiplexer> ConnectAsync() =>
+        await ConnectionMultiplexer.ConnectAsync(ConnectionString).WaitAsync(s_startTimeout);
+
+    /// <summary>Every key and every value (strings, hashes, sets, sorted sets) as text.</summary>
+    public async Task<IReadOnlyList<string>> DumpAsync()
+    {
+        await using var connection = await ConnectAsync();
+        var database = connection.GetDatabase();
+        var dump = new List<string>();
+        foreach (var key in connection.GetServer($"127.0.0.1:{Port}").Keys(pattern: "*"))
+        {
+            dump.Add(key!);
+            var type = await database.KeyTypeAsync(key);
+            switch (type)
+            {
+                case RedisType.String:
+                    dump.Add((string?)await database.StringGetAsync(key) ?? string.Empty);
+                    break;
+                case RedisType.Hash:
+                    dump.AddRange((await database.HashGetAllAsync(key)).SelectMany(e => new[] { (string)e.Name!, (string?)e.Value ?? string.Empty }));
+                    break;
+                case RedisType.Set:
+                    dump.AddRange((await database.SetMembersAsync(key)).Select(v => (string)v!));
+                    break;
+                case RedisType.SortedSet:
+                    dump.AddRange((await database.SortedSetRangeByRankAsync(key)).Select(v => (string)v!));
+                    break;
+                case RedisType.List:
+                    dump.AddRange((await database.ListRangeAsync(key)).Select(v => (string)v!));
+                    break;
+            }
+        }
+
+        return dump;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var start = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", "--dir", _directory })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start (is it installed? ./test.sh installs it)");
+        _ = _process.StandardOutput.ReadToEndAsync();
+        _ = _process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow + s_startTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new TimeoutException($"redis-server did not listen on port {Port}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

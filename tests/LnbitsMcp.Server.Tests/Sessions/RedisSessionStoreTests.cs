@@ -1,0 +1,60 @@
+using LnbitsMcp.Server.Sessions;
+using LnbitsMcp.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LnbitsMcp.Server.Tests.Sessions;
+
+public sealed class RedisSessionStoreTests : SessionStoreContract
+{
+    private RedisServer _redis = null!;
+    private ConnectionMultiplexer _connection = null!;
+    private readonly IDataProtectionProvider _dataProtection = DataProtectionProvider.Create("lnbits-mcp-tests");
+
+    public override async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _connection = await _redis.ConnectAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    protected override Task<ISessionStore> CreateStoreAsync(SessionsOptions options) =>
+        Task.FromResult<ISessionStore>(new RedisSessionStore(_connection, new SessionDocumentSerializer(_dataProtection), TimeProvider.System, Options.Create(options)));
+
+    [Fact]
+    public async Task RedisHoldsNoRawSessionIdAndNoPlainCredential()
+    {
+        var store = await CreateStoreAsync(new SessionsOptions());
+        var created = await store.CreateAsync(new SessionCreation(null, "10.1.1.1"), default);
+        await store.SaveAsync(created.Session with { Lnbits = SampleSettings() }, default);
+        await store.BindTransportAsync("raw-transport-session-id", created.Session.Key, default);
+
+        var dump = string.Join("\n", await _redis.DumpAsync());
+
+        Assert.Contains(created.Session.Key, dump, StringComparison.Ordinal);
+        foreach (var secret in new[] { created.SessionId, "apikey-0123456789abcdef", "token-0123456789abcdef", "password-0123456789", "raw-transport-session-id", "10.1.1.1" })
+        {
+            Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ASessionWrittenByOneInstanceIsReadByAnother()
+    {
+        // Two stores with their own connections and one Data Protection key ring, as two instances have.
+        await using var otherConnection = await _redis.ConnectAsync();
+        var first = await CreateStoreAsync(new SessionsOptions());
+        var second = new RedisSessionStore(otherConnection, new SessionDocumentSerializer(_dataProtection), TimeProvider.System, Options.Create(new SessionsOptions()));
+
+        var created = await first.CreateAsync(new SessionCreation(null, null), default);
+        await first.SaveAsync(created.Session with { Lnbits = SampleSettings() }, default);
+
+        Assert.Equal(SampleSettings().ApiKey, (await second.FindAsync(created.Session.Key, default))?.Lnbits?.ApiKey);
+    }
+}

@@ -1,0 +1,140 @@
+using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace LnbitsMcp.Server.Tests.Sessions;
+
+/// <summary>What every session store must do; run against the in-process and the Redis store.</summary>
+public abstract class SessionStoreContract : IAsyncLifetime
+{
+    protected static readonly TimeSpan ShortIdle = TimeSpan.FromSeconds(2);
+
+    protected abstract Task<ISessionStore> CreateStoreAsync(SessionsOptions options);
+
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private Task<ISessionStore> StoreAsync(TimeSpan? idle = null, int maxPerOwner = 20, int maxPerAddress = 100) =>
+        CreateStoreAsync(new SessionsOptions { IdleTimeout = idle ?? TimeSpan.FromMinutes(60), MaxPerOwner = maxPerOwner, MaxPerClientAddress = maxPerAddress });
+
+    protected static LnbitsSettings SampleSettings() => new()
+    {
+        BaseUrl = new Uri("http://127.0.0.1:5000/"),
+        AuthMethod = LnbitsAuthMethod.OAuth2,
+        ApiKey = new Secret("apikey-0123456789abcdef"),
+        BearerToken = new Secret("token-0123456789abcdef"),
+        Username = "alice",
+        Password = new Secret("password-0123456789"),
+        WalletId = "wallet-1",
+        TimeoutSeconds = 12,
+        KeyType = KeyType.Admin,
+        WalletName = "Alice's wallet",
+    };
+
+    [Fact]
+    public async Task ACreatedSessionIsFoundByTheKeyOfItsId()
+    {
+        var store = await StoreAsync();
+
+        var created = await store.CreateAsync(new SessionCreation(null, "10.0.0.1"), default);
+        var found = await store.FindAsync(SessionId.Key(created.SessionId), default);
+
+        Assert.NotNull(found);
+        Assert.Equal(created.Session.Key, found.Key);
+        Assert.Null(found.Lnbits);
+        Assert.Null(await store.FindAsync(SessionId.Key("some-other-id-that-was-never-issued"), default));
+    }
+
+    [Fact]
+    public async Task SavedConfigurationAndSecretsComeBackUnchanged()
+    {
+        var store = await StoreAsync();
+        var created = await store.CreateAsync(new SessionCreation("owner-key", null), default);
+
+        Assert.True(await store.SaveAsync(created.Session with { Lnbits = SampleSettings() }, default));
+        var found = (await store.FindAsync(created.Session.Key, default))!;
+
+        Assert.Equal("owner-key", found.Owner);
+        var settings = found.Lnbits!;
+        var expected = SampleSettings();
+        Assert.Equal(expected.BaseUrl, settings.BaseUrl);
+        Assert.Equal(expected.AuthMethod, settings.AuthMethod);
+        Assert.Equal(expected.ApiKey, settings.ApiKey);
+        Assert.Equal(expected.BearerToken, settings.BearerToken);
+        Assert.Equal(expected.Password, settings.Password);
+        Assert.Equal(expected.Username, settings.Username);
+        Assert.Equal(expected.WalletId, settings.WalletId);
+        Assert.Equal(expected.TimeoutSeconds, settings.TimeoutSeconds);
+        Assert.Equal(KeyType.Admin, settings.KeyType);
+        Assert.Equal(expected.WalletName, settings.WalletName);
+    }
+
+    [Fact]
+    public async Task AnIdleSessionExpiresAndAUsedOneSlides()
+    {
+        var store = await StoreAsync(ShortIdle);
+        var idle = await store.CreateAsync(new SessionCreation(null, null), default);
+        var used = await store.CreateAsync(new SessionCreation(null, null), default);
+
+        for (var i = 0; i < 6; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.NotNull(await store.FindAsync(used.Session.Key, default));
+        }
+
+        Assert.Null(await store.FindAsync(idle.Session.Key, default));
+        Assert.False(await store.SaveAsync(idle.Session with { Lnbits = SampleSettings() }, default));
+    }
+
+    [Fact]
+    public async Task ATransportBindingLeadsToItsSessionAndExpiresWithIt()
+    {
+        var store = await StoreAsync(ShortIdle);
+        var created = await store.CreateAsync(new SessionCreation(null, null), default);
+
+        await store.BindTransportAsync("transport-abc", created.Session.Key, default);
+
+        Assert.Equal(created.Session.Key, (await store.FindByTransportAsync("transport-abc", default))?.Key);
+        Assert.Null(await store.FindByTransportAsync("transport-other", default));
+        await Task.Delay(ShortIdle + TimeSpan.FromSeconds(1));
+        Assert.Null(await store.FindByTransportAsync("transport-abc", default));
+    }
+
+    [Fact]
+    public async Task SessionsPerOwnerAndPerClientAddressAreCapped()
+    {
+        var store = await StoreAsync(maxPerOwner: 2, maxPerAddress: 3);
+
+        await store.CreateAsync(new SessionCreation("owner-a", "10.0.0.9"), default);
+        await store.CreateAsync(new SessionCreation("owner-a", "10.0.0.9"), default);
+        var ownerError = await Assert.ThrowsAsync<ToolException>(() => store.CreateAsync(new SessionCreation("owner-a", "10.0.0.8"), default));
+        await store.CreateAsync(new SessionCreation("owner-b", "10.0.0.9"), default);
+        var addressError = await Assert.ThrowsAsync<ToolException>(() => store.CreateAsync(new SessionCreation("owner-c", "10.0.0.9"), default));
+
+        Assert.Equal(ToolErrorCodes.LimitExceeded, ownerError.Code);
+        Assert.Contains("limit is 2", ownerError.Message, StringComparison.Ordinal);
+        Assert.Equal(ToolErrorCodes.LimitExceeded, addressError.Code);
+        Assert.Contains("client address", addressError.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheCountIsOfLiveSessions()
+    {
+        var store = await StoreAsync(ShortIdle);
+        var before = await store.CountAsync(default);
+
+        await store.CreateAsync(new SessionCreation(null, null), default);
+        await store.CreateAsync(new SessionCreation(null, null), default);
+
+        Assert.Equal(before + 2, await store.CountAsync(default));
+        await Task.Delay(ShortIdle + TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await store.CountAsync(default));
+    }
+}
+
+public sealed class InProcessSessionStoreTests : SessionStoreContract
+{
+    protected override Task<ISessionStore> CreateStoreAsync(SessionsOptions options) =>
+        Task.FromResult<ISessionStore>(new InProcessSessionStore(TimeProvider.System, Options.Create(options)));
+}

@@ -153,7 +153,7 @@ public static class Bolt11Decoder
 
         invoice = new Bolt11Invoice
         {
-            Bolt11 = bech32.Hrp + "1" + trimmed[(bech32.Hrp.Length + 1)..].ToLowerInvariant(),
+            Bolt11 = trimmed.ToLowerInvariant(),
             Network = network,
             AmountMsat = amountMsat,
             Timestamp = timestamp,
@@ -165,8 +165,8 @@ public static class Bolt11Decoder
             Payee = payee,
             MinFinalCltvExpiry = fields.MinFinalCltv ?? Bolt11Invoice.DefaultMinFinalCltvExpiry,
             Features = fields.Features,
-            RouteHints = fields.RouteHints,
-            FallbackAddresses = fields.Fallbacks,
+            RouteHints = fields.RouteHints.AsReadOnly(),
+            FallbackAddresses = fields.Fallbacks.AsReadOnly(),
             Metadata = fields.Metadata,
             SignatureValid = signatureValid,
         };
@@ -434,7 +434,7 @@ public static class Bolt11Decoder
             return false;
         }
 
-        features = result;
+        features = result.AsReadOnly();
         error = null;
         return true;
     }
@@ -443,7 +443,7 @@ public static class Bolt11Decoder
     {
         var bytes = Bech32.WordsToBytesTruncated(data);
         var hops = new List<RouteHintHop>();
-        route = hops;
+        route = hops.AsReadOnly();
         if (bytes.Length == 0 || bytes.Length % RouteHopBytes != 0)
         {
             return false;

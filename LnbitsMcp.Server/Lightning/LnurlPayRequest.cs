@@ -199,7 +199,7 @@ public sealed record LnurlPayRequest
         return true;
     }
 
-    private static string[] ReadMandatoryPayerData(JsonElement element)
+    private static IReadOnlyList<string> ReadMandatoryPayerData(JsonElement element)
     {
         if (!element.TryGetProperty("payerData", out var payerData) || payerData.ValueKind != JsonValueKind.Object)
         {
@@ -217,6 +217,6 @@ public sealed record LnurlPayRequest
             }
         }
 
-        return [.. mandatory];
+        return mandatory.AsReadOnly();
     }
 }

@@ -17,25 +17,6 @@ public sealed class ForbiddenDestinationException : Exception
         Reason = reason;
     }
 
-    public ForbiddenDestinationException()
-        : this("(unknown)", null, "refused")
-    {
-    }
-
-    public ForbiddenDestinationException(string message)
-        : base(message)
-    {
-        Host = "(unknown)";
-        Reason = message;
-    }
-
-    public ForbiddenDestinationException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Host = "(unknown)";
-        Reason = message;
-    }
-
     /// <summary>The host of the refused URL (a name or an IP literal).</summary>
     public string Host { get; }
 

@@ -13,24 +13,9 @@ public sealed class ResponseTooLargeException : Exception
         MaxBytes = maxBytes;
     }
 
-    public ResponseTooLargeException()
-        : this("(unknown)", 0)
-    {
-    }
-
-    public ResponseTooLargeException(string message)
-        : base(message)
-    {
-        Host = "(unknown)";
-    }
-
-    public ResponseTooLargeException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Host = "(unknown)";
-    }
-
+    /// <summary>The host whose response was refused.</summary>
     public string Host { get; }
 
+    /// <summary>The cap that was exceeded.</summary>
     public long MaxBytes { get; }
 }

@@ -79,7 +79,7 @@ public sealed class LoopbackHttpServer : IAsyncLifetime
         if (_app is not null)
         {
             await _app.StopAsync().WaitAsync(Timeout);
-            await _app.DisposeAsync();
+            await _app.DisposeAsync().AsTask().WaitAsync(Timeout);
         }
     }
 }

@@ -13,11 +13,13 @@ public static class ServerApplication
         builder.UseServerCommandLine(commandLine);
         configure?.Invoke(builder);
         builder.AddServiceDefaults();
+        builder.AddRequestGuards();
         builder.AddSessions();
         builder.AddLnbitsClient();
         builder.AddLnbitsMcpServer();
 
         var app = builder.Build();
+        app.UseRequestGuards();
         app.MapDefaultEndpoints();
         app.MapLnbitsMcp();
         return app;

@@ -37,7 +37,9 @@ public static class McpServerExtensions
             .WithSharedEventStreamStore(builder)
             .WithTools<SessionTools>(ToolJson.Options)
             .WithTools<ConfigurationTools>(ToolJson.Options)
-            .WithTools<WalletTools>(ToolJson.Options);
+            .WithTools<WalletTools>(ToolJson.Options)
+            .WithTools<InvoiceTools>(ToolJson.Options)
+            .WithTools<PaymentTools>(ToolJson.Options);
         return builder;
     }
 

@@ -60,7 +60,7 @@ public sealed partial class ToolCallFilter(
         {
             throw;
         }
-        catch (Exception error) when (error is not ModelContextProtocol.McpProtocolException)
+        catch (Exception error) when (error is not (ModelContextProtocol.McpProtocolException or InputRequiredException))
         {
             activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.InternalError);
             LogToolFault(logger, toolName, call.SessionHint, error.GetType().Name);

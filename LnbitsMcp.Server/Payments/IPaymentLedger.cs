@@ -13,6 +13,9 @@ public interface IPaymentLedger
     Task ReleaseAsync(PaymentReservation reservation, CancellationToken cancellationToken);
 
     Task<BudgetUsage> GetUsageAsync(string ledgerKey, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>True when this hash is paid or being paid from this ledger.</summary>
+    Task<bool> HoldsHashAsync(string ledgerKey, string paymentHash, CancellationToken cancellationToken);
 }
 
 /// <param name="PaymentHash">Null when not known before paying (LNbits' own LNURL flow).</param>

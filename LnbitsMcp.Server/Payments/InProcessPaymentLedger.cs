@@ -67,6 +67,14 @@ public sealed class InProcessPaymentLedger : IPaymentLedger
         }
     }
 
+    public Task<bool> HoldsHashAsync(string ledgerKey, string paymentHash, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(BookOf(ledgerKey).Hashes.Contains(paymentHash));
+        }
+    }
+
     private Book BookOf(string ledgerKey)
     {
         if (!_books.TryGetValue(ledgerKey, out var book))

@@ -87,6 +87,9 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
             hash = reservation.PaymentHash ?? string.Empty,
         });
 
+    public Task<bool> HoldsHashAsync(string ledgerKey, string paymentHash, CancellationToken cancellationToken) =>
+        redis.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), paymentHash);
+
     public async Task<BudgetUsage> GetUsageAsync(string ledgerKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(s_usage, new

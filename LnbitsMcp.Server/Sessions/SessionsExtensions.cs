@@ -1,6 +1,7 @@
 using LnbitsMcp.Server.Lnbits;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Payments;
+using LnbitsMcp.Server.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -81,13 +82,21 @@ public static class SessionsExtensions
     {
         builder.Services.AddSingleton<LnbitsCredentialCache>();
         builder.Services.AddSingleton<LnbitsClientFactory>();
+        builder.Services.AddSingleton<LnurlClient>();
+        builder.Services.AddSingleton<PaymentAudit>();
+        builder.Services.AddSingleton<PaymentService>();
+        builder.Services.AddSingleton<Telemetry.ServerMetrics>();
 
         // The service defaults' resilience handler (retries, circuit breaker) is removed: a circuit
         // shared by every user's LNbits would let one broken LNbits block all, and the client
         // retries only idempotent GETs itself; a payment POST is sent once.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked for evaluation; it is the documented way to opt out.
         builder.Services.AddHttpClient(LnbitsClientFactory.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .AddSsrfGuard();
+        builder.Services.AddHttpClient(LnurlClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .RemoveAllResilienceHandlers()
+            .AddSsrfGuard();
 #pragma warning restore EXTEXP0001
         return builder;
     }

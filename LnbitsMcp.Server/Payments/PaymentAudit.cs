@@ -1,0 +1,23 @@
+using System.Diagnostics;
+using LnbitsMcp.Server.Telemetry;
+
+namespace LnbitsMcp.Server.Payments;
+
+/// <summary>
+/// Every payment attempt (allowed, refused, confirmed, declined, paid) as a structured log event and
+/// a metric, with the session hint; never a preimage, key or raw session id.
+/// </summary>
+public sealed partial class PaymentAudit(ServerMetrics metrics, ILogger<PaymentAudit> logger)
+{
+    public void Record(string tool, string? sessionHint, string outcome, long amountSat, string? detail = null)
+    {
+        var tags = new TagList { { TelemetryNames.ToolNameTag, tool }, { "outcome", outcome } };
+        metrics.Payments.Add(1, tags);
+        metrics.PaymentSats.Add(amountSat, tags);
+        LogAttempt(logger, tool, outcome, amountSat, sessionHint ?? "none", detail ?? string.Empty);
+    }
+
+    [LoggerMessage(EventId = 4100, EventName = "PaymentAttempt", Level = LogLevel.Information,
+        Message = "Payment attempt via {ToolName}: {Outcome}, {AmountSat} sat, session {SessionHint} {Detail}")]
+    private static partial void LogAttempt(ILogger logger, string toolName, string outcome, long amountSat, string sessionHint, string detail);
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Payments;
+using LnbitsMcp.Server.Sessions;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace LnbitsMcp.Server.Tools;
+
+[McpServerToolType]
+public sealed class PaymentTools(SessionAccess access, PaymentService payments)
+{
+    private const string SafetyText =
+        " Refused before anything is sent when the invoice is invalid, expired, amountless, for another network, over the " +
+        "per-payment limit or the 24-hour budget, or already paid from this session. Payments above the confirmation threshold need " +
+        "the user's approval (asked through the client, or confirmation_required with a one-time confirmation_token). " +
+        "dry_run reports what would happen and pays nothing. A payment is sent once and never retried.";
+
+    [McpServerTool(Title = "Pay invoice", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(PaymentResult))]
+    [Description("PAYS a BOLT11 Lightning invoice from the configured wallet: this spends real money. Decode it and make sure the user asked for it first." + SafetyText)]
+    public Task<CallToolResult> PayInvoiceAsync(
+        McpServer server,
+        [Description("The BOLT11 invoice to pay (must carry an amount).")] string bolt11,
+        [Description("true: only report what would happen (amount, fee reserve, limits left, balance); pay nothing.")] bool dry_run = false,
+        [Description("The one-time token from a confirmation_required error, after the user approved this exact payment.")] string? confirmation_token = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync("pay_invoice", server, dry_run, confirmation_token, call => payments.PayInvoiceAsync(call, bolt11, cancellationToken));
+
+    [McpServerTool(Title = "Pay Lightning Address", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true,
+        UseStructuredContent = true, OutputSchemaType = typeof(PaymentResult))]
+    [Description("PAYS sats to a Lightning Address (user@domain, LNURL-pay) from the configured wallet: this spends real money. " +
+        "The server resolves the address, checks the amount range and comment length, and pays only an invoice whose amount, " +
+        "description hash and expiry match the request." + SafetyText)]
+    public Task<CallToolResult> PayLightningAddressAsync(
+        McpServer server,
+        [Description("The Lightning Address, e.g. alice@example.com.")] string lightning_address,
+        [Description("Amount to send, in sats (at least 1).")][Range(1, 2_100_000_000_000_000)] long amount_sats,
+        [Description("Optional comment for the recipient (only if the address allows comments; its length limit applies).")] string? comment = null,
+        [Description("true: only report what would happen; pay nothing.")] bool dry_run = false,
+        [Description("The one-time token from a confirmation_required error, after the user approved this exact payment.")] string? confirmation_token = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync("pay_lightning_address", server, dry_run, confirmation_token,
+            call => payments.PayLightningAddressAsync(call, lightning_address, amount_sats, comment, cancellationToken));
+
+    private async Task<CallToolResult> RunAsync(string tool, McpServer server, bool dryRun, string? confirmationToken, Func<PaymentCall, Task<PaymentResult>> pay)
+    {
+        var connection = access.RequireLnbits();
+        var call = new PaymentCall(tool, connection, server, connection.Session?.Hint ?? access.Call.SessionHint, dryRun, confirmationToken);
+        return ToolResults.Success(await pay(call));
+    }
+}

@@ -52,9 +52,12 @@ public static class Extensions
     {
         edge.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(edge.Resource, (_, _) =>
         {
-            var endpoint = edge.Resource.GetEndpoints().FirstOrDefault(e => e.EndpointName == "https" && e.IsAllocated)
-                ?? edge.GetEndpoint("http");
-            Console.WriteLine($"MCP endpoint: {endpoint.Url}/mcp");
+            // Plain HTTP works with every local client; HTTPS uses a self-signed certificate unless one is configured.
+            Console.WriteLine($"MCP endpoint: {edge.GetEndpoint("http").Url}/mcp");
+            if (edge.Resource.GetEndpoints().FirstOrDefault(e => e.EndpointName == "https" && e.IsAllocated) is { } https)
+            {
+                Console.WriteLine($"MCP endpoint over TLS: {https.Url}/mcp");
+            }
             return Task.CompletedTask;
         });
         return edge;

@@ -11,7 +11,7 @@ builder.AddProject<Projects.LnbitsMcp_Edge>("edge")
     .WithExternalHttpEndpoints()
     .WithServerDestinations(servers)
     .WithReference(redis).WaitFor(redis)
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck("/health", endpointName: "http")
     .WithMcpEndpointAnnouncement();
 
 builder.Build().Run();

@@ -1,4 +1,6 @@
 using LnbitsMcp.Edge.Routing;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LnbitsMcp.Edge.Extensions;
@@ -7,12 +9,29 @@ public static class EdgeProxyExtensions
 {
     /// <summary>
     /// YARP from the <c>ReverseProxy</c> section (routes /mcp, /sse, /message to the cluster
-    /// <c>servers</c>; the AppHost adds one destination per server instance) with session routing.
+    /// <c>servers</c>; the AppHost adds one destination per server instance) with session routing,
+    /// routes shared through Redis when <c>ConnectionStrings:redis</c> is set.
     /// </summary>
     public static WebApplicationBuilder AddEdgeProxy(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SessionRouteTable>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
+        {
+            builder.AddRedisClient("redis", configureOptions: options =>
+            {
+                options.AbortOnConnectFail = false;
+                options.ConnectTimeout = 3000;
+                options.AsyncTimeout = 2000;
+            });
+        }
+
+        builder.Services.AddSingleton(services => new SessionRouter(
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<RoutingOptions>>(),
+            services.GetRequiredService<ILogger<SessionRouter>>(),
+            services.GetService<IConnectionMultiplexer>()));
+        builder.Services.AddHostedService<SessionRouteSweeper>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms => transforms.AddResponseTransform(SessionRouteLearning.LearnAsync));
@@ -26,6 +45,7 @@ public static class EdgeProxyExtensions
             pipeline.Use(SessionRoutingMiddleware.RouteBySessionAsync);
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
+            pipeline.Use(ConnectFailureRetry.ForwardAsync);
         });
         return app;
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
+using LnbitsMcp.Edge.Telemetry;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LnbitsMcp.Edge.Routing;
@@ -10,44 +12,46 @@ namespace LnbitsMcp.Edge.Routing;
 /// </summary>
 public static class SessionRouteLearning
 {
-    public const string SessionKeyItem = "LnbitsMcp.Edge.SessionKey";
-
-    public static ValueTask LearnAsync(ResponseTransformContext context)
+    public static async ValueTask LearnAsync(ResponseTransformContext context)
     {
         var http = context.HttpContext;
         var destinationId = http.GetReverseProxyFeature().ProxiedDestination?.DestinationId;
         var response = context.ProxyResponse;
         if (destinationId is null || response is null)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        var table = http.RequestServices.GetRequiredService<SessionRouteTable>();
+        var router = http.RequestServices.GetRequiredService<SessionRouter>();
         if (response.Headers.TryGetValues(SessionKey.McpSessionIdHeader, out var ids) && ids.FirstOrDefault() is { Length: > 0 } id)
         {
-            table.Record(SessionKey.Hash(id), destinationId);
+            var sessionKey = SessionKey.Hash(id);
+            Activity.Current?.SetTag(EdgeMetrics.SessionTag, SessionKey.Hint(sessionKey));
+            await router.RecordAsync(sessionKey, destinationId);
         }
-        else if (http.Items[SessionKeyItem] is string sessionKey)
+        else if (http.Items[SessionRoutingMiddleware.SessionKeyItem] is string sessionKey)
         {
             if (HttpMethods.IsDelete(http.Request.Method) && response.IsSuccessStatusCode)
             {
-                table.Forget(sessionKey);
+                await router.ForgetAsync(sessionKey);
             }
             else if (response.IsSuccessStatusCode)
             {
                 // A failed-over request that the new instance accepted: keep routing there.
-                table.Record(sessionKey, destinationId);
+                await router.RecordAsync(sessionKey, destinationId);
             }
         }
 
         if (HttpMethods.IsGet(http.Request.Method) && IsEventStream(response.Content.Headers.ContentType)
             && http.Request.Path.Value?.EndsWith("/sse", StringComparison.Ordinal) == true)
         {
-            response.Content = new SseEndpointObservingContent(response.Content,
-                sessionId => table.Record(SessionKey.Hash(sessionId), destinationId));
+            response.Content = new SseEndpointObservingContent(response.Content, async sessionId =>
+            {
+                var key = SessionKey.Hash(sessionId);
+                Activity.Current?.SetTag(EdgeMetrics.SessionTag, SessionKey.Hint(key));
+                await router.RecordAsync(key, destinationId);
+            });
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private static bool IsEventStream(MediaTypeHeaderValue? contentType) =>

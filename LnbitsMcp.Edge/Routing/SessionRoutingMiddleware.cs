@@ -1,33 +1,49 @@
+using System.Diagnostics;
+using LnbitsMcp.Edge.Telemetry;
 using Yarp.ReverseProxy.Model;
 
 namespace LnbitsMcp.Edge.Routing;
 
 /// <summary>
-/// Proxy-pipeline step: a request of a known session may only go to that session's instance while
-/// the instance is healthy. When it is not, every healthy instance stays available (failover), and
-/// <see cref="SessionRouteLearning"/> records where the request went.
+/// Proxy-pipeline step before load balancing: a request of a known session may only go to that
+/// session's instance while the instance is healthy. When it is not, every healthy instance stays
+/// available (failover: the server side continues the session from Redis) and
+/// <see cref="SessionRouteLearning"/> records where the request went. The edge's request span is
+/// tagged with the session hint.
 /// </summary>
 public static class SessionRoutingMiddleware
 {
-    public static Task RouteBySessionAsync(HttpContext context, Func<Task> next)
+    public const string SessionKeyItem = "LnbitsMcp.Edge.SessionKey";
+    public const string AllDestinationsItem = "LnbitsMcp.Edge.AllDestinations";
+
+    public static async Task RouteBySessionAsync(HttpContext context, Func<Task> next)
     {
+        var feature = context.GetReverseProxyFeature();
+        context.Items[AllDestinationsItem] = feature.AvailableDestinations;
         var sessionKey = SessionKey.FromRequest(context.Request);
         if (sessionKey is not null)
         {
-            var feature = context.GetReverseProxyFeature();
-            var table = context.RequestServices.GetRequiredService<SessionRouteTable>();
-            var destinationId = table.Find(sessionKey);
-            context.Items[SessionRouteLearning.SessionKeyItem] = sessionKey;
-            if (destinationId is not null && Find(feature.AvailableDestinations, destinationId) is { } destination)
+            context.Items[SessionKeyItem] = sessionKey;
+            Activity.Current?.SetTag(EdgeMetrics.SessionTag, SessionKey.Hint(sessionKey));
+            var router = context.RequestServices.GetRequiredService<SessionRouter>();
+            var destinationId = await router.FindAsync(sessionKey);
+            if (destinationId is not null)
             {
-                feature.AvailableDestinations = [destination];
+                if (Find(feature.AvailableDestinations, destinationId) is { } destination)
+                {
+                    feature.AvailableDestinations = [destination];
+                }
+                else
+                {
+                    EdgeMetrics.RouteLookups.Add(1, new KeyValuePair<string, object?>("result", "failover"));
+                }
             }
         }
 
-        return next();
+        await next();
     }
 
-    private static DestinationState? Find(IReadOnlyList<DestinationState> destinations, string destinationId)
+    public static DestinationState? Find(IReadOnlyList<DestinationState> destinations, string destinationId)
     {
         foreach (var destination in destinations)
         {

@@ -11,9 +11,9 @@ public sealed class SseEndpointObservingContent : HttpContent
 {
     private const int MaxObservedBytes = 4096;
     private readonly HttpContent _inner;
-    private readonly Action<string> _onSessionId;
+    private readonly Func<string, ValueTask> _onSessionId;
 
-    public SseEndpointObservingContent(HttpContent inner, Action<string> onSessionId)
+    public SseEndpointObservingContent(HttpContent inner, Func<string, ValueTask> onSessionId)
     {
         _inner = inner;
         _onSessionId = onSessionId;
@@ -79,7 +79,7 @@ public sealed class SseEndpointObservingContent : HttpContent
         return Uri.UnescapeDataString(end < 0 ? value : value[..end]);
     }
 
-    private sealed class ObservingStream(Stream inner, Action<string> onSessionId) : Stream
+    private sealed class ObservingStream(Stream inner, Func<string, ValueTask> onSessionId) : Stream
     {
         private readonly StringBuilder _seen = new();
         private bool _done;
@@ -90,38 +90,40 @@ public sealed class SseEndpointObservingContent : HttpContent
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => Observe(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return Observe(buffer.Span[..read]);
+            if (Observe(buffer.Span[..read]) is { } sessionId)
+            {
+                // Recorded before these bytes are handed on: the client cannot POST ahead of its route.
+                await onSessionId(sessionId).ConfigureAwait(false);
+            }
+
+            return read;
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        private int Observe(ReadOnlySpan<byte> bytes)
+        private string? Observe(ReadOnlySpan<byte> bytes)
         {
             if (_done || bytes.IsEmpty)
             {
-                return bytes.Length;
+                return null;
             }
 
             _seen.Append(Encoding.UTF8.GetString(bytes));
-            if (FindSessionId(_seen.ToString()) is { } sessionId)
-            {
-                _done = true;
-                _seen.Clear();
-                onSessionId(sessionId);
-            }
-            else if (_seen.Length > MaxObservedBytes)
+            var sessionId = FindSessionId(_seen.ToString());
+            if (sessionId is not null || _seen.Length > MaxObservedBytes)
             {
                 _done = true;
                 _seen.Clear();
             }
 
-            return bytes.Length;
+            return sessionId;
         }
 
         public override void Flush() { }

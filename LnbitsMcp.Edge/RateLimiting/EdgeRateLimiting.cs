@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using LnbitsMcp.Edge.Routing;
+using LnbitsMcp.Edge.Telemetry;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace LnbitsMcp.Edge.RateLimiting;
+
+/// <summary>
+/// Token buckets partitioned by MCP session and by client address, with a separate bucket for
+/// requests that open sessions. Over the limit: 429 with <c>Retry-After</c> and a JSON-RPC error
+/// body. Health endpoints are exempt. The client address is the connection's, or the forwarded one
+/// only when the connection comes from a trusted proxy (see <c>ForwardedHeaders</c>).
+/// </summary>
+public static class EdgeRateLimiting
+{
+    private const string KindItem = "LnbitsMcp.Edge.RateLimitKind";
+
+    public static WebApplicationBuilder AddEdgeRateLimiting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EdgeRateLimitOptions>()
+            .BindConfiguration(EdgeRateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeRateLimitOptions>>((options, limits) =>
+        {
+            var buckets = limits.Value;
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => SessionPartition(context, buckets)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => AddressPartition(context, buckets)));
+            options.OnRejected = RejectAsync;
+        });
+        return builder;
+    }
+
+    private static RateLimitPartition<string> SessionPartition(HttpContext context, EdgeRateLimitOptions buckets)
+    {
+        if (IsExempt(context))
+        {
+            return RateLimitPartition.GetNoLimiter("exempt");
+        }
+
+        if (SessionKey.FromRequest(context.Request) is { } sessionKey)
+        {
+            return Bucket("session:" + sessionKey, buckets.Session);
+        }
+
+        if (OpensSession(context.Request))
+        {
+            return Bucket("new:" + Address(context), buckets.NewSession);
+        }
+
+        return RateLimitPartition.GetNoLimiter("none");
+    }
+
+    private static RateLimitPartition<string> AddressPartition(HttpContext context, EdgeRateLimitOptions buckets) =>
+        IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : Bucket("address:" + Address(context), buckets.ClientAddress);
+
+    private static RateLimitPartition<string> Bucket(string key, EdgeRateLimitOptions.TokenBucket bucket) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = bucket.TokenLimit,
+            TokensPerPeriod = bucket.TokensPerPeriod,
+            ReplenishmentPeriod = bucket.ReplenishmentPeriod,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    private static bool IsExempt(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(global::Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)
+        || context.Request.Path.StartsWithSegments(global::Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath);
+
+    private static bool OpensSession(HttpRequest request) =>
+        (HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/mcp"))
+        || (HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/sse"));
+
+    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var kind = SessionKey.FromRequest(context.Request) is not null ? "session" : OpensSession(context.Request) ? "new_session" : "client_address";
+        EdgeMetrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status429TooManyRequests,
+            $"Rate limit exceeded; retry after {seconds} s.");
+    }
+}

@@ -1,0 +1,59 @@
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace LnbitsMcp.Edge.Routing;
+
+/// <summary>
+/// Proxy-pipeline step after load balancing: when the chosen instance refuses the connection
+/// (it just died, before health checks noticed), nothing reached it, so the request is safely sent
+/// once more to the least-loaded other healthy instance and the dead one is marked unhealthy.
+/// Bodies are small (the edge caps them at 1 MiB), so they are buffered to be re-sent.
+/// </summary>
+public static class ConnectFailureRetry
+{
+    private static readonly TimeSpan s_reactivationPeriod = TimeSpan.FromSeconds(10);
+
+    public static async Task ForwardAsync(HttpContext context, Func<Task> next)
+    {
+        context.Request.EnableBuffering();
+        await next();
+
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is null || context.Response.HasStarted || !IsConnectFailure(error))
+        {
+            return;
+        }
+
+        var feature = context.GetReverseProxyFeature();
+        var failed = feature.ProxiedDestination;
+        if (failed is null || context.Items[SessionRoutingMiddleware.AllDestinationsItem] is not IReadOnlyList<DestinationState> all)
+        {
+            return;
+        }
+
+        if (context.GetRouteModel().Cluster is { } cluster)
+        {
+            context.RequestServices.GetRequiredService<IDestinationHealthUpdater>()
+                .SetPassive(cluster, failed, DestinationHealth.Unhealthy, s_reactivationPeriod);
+        }
+
+        var alternative = all.Where(d => d != failed && d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy)
+            .OrderBy(d => d.ConcurrentRequestCount)
+            .FirstOrDefault();
+        if (alternative is null)
+        {
+            return;
+        }
+
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Clear();
+        context.Request.Body.Position = 0;
+        feature.AvailableDestinations = [alternative];
+        await next();
+    }
+
+    private static bool IsConnectFailure(IForwarderErrorFeature error) =>
+        error.Error == ForwarderError.Request
+        && error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Generic HTTP guards for MCP endpoints (CONTRACT §3): Host and Origin validation against DNS
+/// rebinding (403) and a request body limit (413), both answered with a JSON-RPC error body.
+/// Configuration section <c>Http</c>.
+/// </summary>
+public sealed class RequestGuardOptions
+{
+    public const string SectionName = "Http";
+
+    /// <summary>Host names (no port) this service answers to; <c>*</c> accepts any (for services behind a platform ingress).</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Browser origins allowed besides the service's own host, e.g. <c>https://inspector.example</c>.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    internal static readonly string[] DefaultHosts = ["localhost", "127.0.0.1", "::1", "[::1]"];
+}
+
+public static class RequestGuards
+{
+    public static TBuilder AddRequestGuards<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<RequestGuardOptions>().BindConfiguration(RequestGuardOptions.SectionName);
+        return builder;
+    }
+
+    /// <summary>Answers 403 for a foreign Host or Origin and 413 for a body over the limit; health endpoints are exempt.</summary>
+    public static IApplicationBuilder UseRequestGuards(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<RequestGuardOptions>>().Value;
+        var path = context.Request.Path;
+        if (path.StartsWithSegments(Extensions.HealthEndpointPath) || path.StartsWithSegments(Extensions.AlivenessEndpointPath))
+        {
+            await next(context);
+            return;
+        }
+
+        if (!HostIsAllowed(context.Request.Host, options) || !OriginIsAllowed(context.Request, options))
+        {
+            await WriteJsonRpcErrorAsync(context, StatusCodes.Status403Forbidden, "Forbidden: this Host or Origin is not allowed (DNS rebinding protection).");
+            return;
+        }
+
+        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+        {
+            await WriteJsonRpcErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body too large: the limit is {options.MaxRequestBodyBytes} bytes.");
+            return;
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        }
+
+        await next(context);
+    });
+
+    public static bool HostIsAllowed(HostString host, RequestGuardOptions options)
+    {
+        var allowed = options.AllowedHosts.Count == 0 ? RequestGuardOptions.DefaultHosts : [.. options.AllowedHosts, .. RequestGuardOptions.DefaultHosts];
+        if (allowed.Contains("*"))
+        {
+            return true;
+        }
+
+        var name = host.Host;
+        return !string.IsNullOrEmpty(name) && allowed.Any(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool OriginIsAllowed(HttpRequest request, RequestGuardOptions options)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (string.IsNullOrEmpty(origin))
+        {
+            return true; // MCP clients that are not browsers send no Origin
+        }
+
+        if (options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(origin, UriKind.Absolute, out var originUri)
+            && string.Equals(originUri.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase)
+            && HostIsAllowed(new HostString(originUri.Host), options);
+    }
+
+    public static async Task WriteJsonRpcErrorAsync(HttpContext context, int status, string message, int code = -32000)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        var escaped = System.Text.Json.JsonEncodedText.Encode(message);
+        await context.Response.WriteAsync($$$"""{"jsonrpc":"2.0","id":null,"error":{"code":{{{code.ToString(System.Globalization.CultureInfo.InvariantCulture)}}},"message":"{{{escaped}}}"}}""", Encoding.UTF8);
+    }
+}

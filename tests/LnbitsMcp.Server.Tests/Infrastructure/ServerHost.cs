@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 
+using LnbitsMcp.Testing;
+
 namespace LnbitsMcp.Server.Tests.Infrastructure;
 
 /// <summary>The real server, hosted in the test process on a free loopback port (real HTTP).</summary>

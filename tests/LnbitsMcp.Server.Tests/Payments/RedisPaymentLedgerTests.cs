@@ -1,5 +1,6 @@
 using LnbitsMcp.Server.Payments;
 using LnbitsMcp.Server.Tests.Infrastructure;
+using LnbitsMcp.Testing;
 using StackExchange.Redis;
 
 namespace LnbitsMcp.Server.Tests.Payments;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LnbitsMcp.Server.Tests.Infrastructure;
+using LnbitsMcp.Testing;
 using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.Server.Tests.Tools;

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Xunit;
 
-namespace LnbitsMcp.Server.Tests.Infrastructure;
+namespace LnbitsMcp.Testing;
 
 /// <summary>Calling tools and reading the contract's result shapes.</summary>
 public static class ToolCalls
 {
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
     public static async Task<JsonElement> CallOkAsync(this McpClient client, string tool, object? arguments = null)
     {
         var result = await client.CallRawAsync(tool, arguments);
@@ -31,7 +34,7 @@ public static class ToolCalls
         var dictionary = arguments is null
             ? new Dictionary<string, object?>()
             : JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(arguments))!;
-        return await client.CallToolAsync(tool, dictionary).AsTask().WaitAsync(ServerHost.Timeout);
+        return await client.CallToolAsync(tool, dictionary).AsTask().WaitAsync(Timeout);
     }
 
     public static string Text(CallToolResult result) =>

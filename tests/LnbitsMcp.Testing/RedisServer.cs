@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace LnbitsMcp.Server.Tests.Infrastructure;
+namespace LnbitsMcp.Testing;
 
 /// <summary>A real Debian <c>redis-server</c> on a free loopback port, started and stopped by the test.</summary>
 public sealed class RedisServer : IAsyncDisposable

@@ -1,0 +1,34 @@
+using LnbitsMcp.LnbitsSandbox.Extensions;
+
+namespace LnbitsMcp.LnbitsSandbox;
+
+/// <summary>Builds an LNbits-compatible sandbox server. Tests host it in-process:
+/// <c>var app = SandboxHost.Build(["--urls", "http://127.0.0.1:0"]); await app.StartAsync();</c></summary>
+public static class SandboxHost
+{
+    public static WebApplication Build(string[] args, Action<SandboxOptions>? configure = null)
+    {
+        var options = new SandboxOptions();
+        configure?.Invoke(options);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(SandboxHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Services.AddSandbox(options);
+
+        var app = builder.Build();
+        app.UseSandboxPipeline();
+        app.MapSandboxApis();
+        if (options.SeedDemoData)
+        {
+            app.SeedDemoDataOnStart(options);
+        }
+
+        return app;
+    }
+}

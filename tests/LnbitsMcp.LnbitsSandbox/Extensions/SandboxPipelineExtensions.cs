@@ -8,7 +8,8 @@ namespace LnbitsMcp.LnbitsSandbox.Extensions;
 internal static class SandboxPipelineExtensions
 {
     /// <summary>Errors as LNbits' JSON bodies; empty 404/405 answers get FastAPI's detail; then the
-    /// <c>fail_next</c> and <c>latency_ms</c> settings for every route outside <c>/sandbox</c>.</summary>
+    /// <c>latency_ms</c> and <c>fail_next</c> settings for the LNbits API (<c>/api/…</c>) — not for the
+    /// LNURL service routes (which the lnurl route calls itself) nor for <c>/sandbox</c>.</summary>
     public static WebApplication UseSandboxPipeline(this WebApplication app)
     {
         app.UseMiddleware<LnbitsErrorMiddleware>();
@@ -28,7 +29,7 @@ internal static class SandboxPipelineExtensions
         });
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/sandbox", StringComparison.OrdinalIgnoreCase))
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
                 var settings = context.RequestServices.GetRequiredService<SettingsStore>();
                 var latency = settings.Current.LatencyMs;

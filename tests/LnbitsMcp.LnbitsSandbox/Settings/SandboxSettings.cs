@@ -23,7 +23,7 @@ public sealed record SandboxSettings
     [JsonPropertyName("fail_reason")]
     public string FailReason { get; init; } = "no route found (sandbox pay_mode=fail)";
 
-    /// <summary>The next N LNbits API requests answer 500 "Unexpected error! ID: …".</summary>
+    /// <summary>The next N LNbits API requests (<c>/api/…</c>) answer 500 "Unexpected error! ID: …".</summary>
     [JsonPropertyName("fail_next")]
     public int FailNext { get; init; }
 
@@ -56,7 +56,7 @@ public sealed record SandboxSettings
     [JsonPropertyName("token_lifetime_seconds")]
     public long TokenLifetimeSeconds { get; init; } = 525_600L * 60;
 
-    /// <summary>Delay added to every LNbits API answer (not to <c>/sandbox/*</c>).</summary>
+    /// <summary>Delay added to every LNbits API answer (<c>/api/…</c>).</summary>
     [JsonPropertyName("latency_ms")]
     public int LatencyMs { get; init; }
 

@@ -92,4 +92,46 @@ public sealed class DecodeTests(SandboxFixture sandbox) : IClassFixture<SandboxF
         Assert.Equal("[{\"loc\":[\"body\",\"data\"],\"msg\":\"field required\",\"type\":\"value_error.missing\"}]",
             response.Object["detail"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task RouteHintsAndDescriptionHashDecodeAsTheBolt11LibraryNamesThem()
+    {
+        var response = await Client.PostAsync("/api/v1/payments/decode", new JsonObject { ["data"] = Bolt11Vectors.RouteHints })
+            .WaitAsync(TestTimeout);
+
+        Assert.Equal(2_000_000_000, response.Long("amount_msat"));
+        Assert.Equal("3925b6f67e2c340036ed12093dd44e0368df1b6ea26c53dbe4811f58fd5db8c1", response.Text("description_hash"));
+        Assert.Null(response.Object["description"]);
+        Assert.Equal(
+            "[[{\"public_key\":\"029e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255\",\"short_channel_id\":\"66051x263430x1800\","
+            + "\"base_fee\":1,\"ppm_fee\":20,\"cltv_expiry_delta\":3},"
+            + "{\"public_key\":\"039e03a901b85534ff1e92c43c74431f7ce72046060fcf7a95c37e148f78c77255\",\"short_channel_id\":\"197637x395016x2314\","
+            + "\"base_fee\":2,\"ppm_fee\":30,\"cltv_expiry_delta\":4}]]",
+            response.Object["route_hints"]!.ToJsonString());
+        Assert.Equal(Bolt11Vectors.SpecPayee, response.Text("payee"));
+    }
+
+    [Fact]
+    public async Task UnknownFeatureBitsAreNamedExtra()
+    {
+        var response = await Client.PostAsync("/api/v1/payments/decode", new JsonObject { ["data"] = Bolt11Vectors.Features99 })
+            .WaitAsync(TestTimeout);
+
+        Assert.Equal("{\"var_onion_optin\":\"required\",\"payment_secret\":\"required\",\"extra_49\":\"supported\"}",
+            response.Object["features"]!.ToJsonString());
+        Assert.Equal("coffee beans", response.Text("description"));
+    }
+
+    [Theory]
+    [InlineData(Bolt11Vectors.BadChecksum, "Bech32 string is not valid.")]
+    [InlineData(Bolt11Vectors.InvalidMultiplier, "Invalid shortened amount.")]
+    [InlineData(Bolt11Vectors.MissingSecret, "Must include 'payment_secret'")]
+    [InlineData(Bolt11Vectors.HighSWithPayee, "Included `payee` could not be verified")]
+    public async Task InvalidSpecVectorsFailWithTheLibrarysMessage(string invoice, string reason)
+    {
+        var response = await Client.PostAsync("/api/v1/payments/decode", new JsonObject { ["data"] = invoice }).WaitAsync(TestTimeout);
+
+        Assert.Equal(400, response.Code);
+        Assert.Equal($"Failed to decode: {reason}", response.Text("message"));
+    }
 }

@@ -17,6 +17,14 @@ public static class SandboxHost
             ApplicationName = typeof(SandboxHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Configuration from the environment and the command line only: a hosting test's appsettings.json
+        // (AllowedHosts, Kestrel endpoints, …) in the shared output folder must not reach the sandbox.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddSandbox(options);

@@ -16,7 +16,7 @@ public sealed class SandboxHostTests
     public async Task DemoDataIsCreatedAndPrintedWithWorkingCredentials()
     {
         var output = new StringWriter();
-        await using var app = SandboxHost.Build(["--urls", "http://127.0.0.1:0"], options =>
+        var app = SandboxHost.Build(["--urls", "http://127.0.0.1:0"], options =>
         {
             options.SeedDemoData = true;
             options.DemoOutput = output;
@@ -42,6 +42,7 @@ public sealed class SandboxHostTests
         finally
         {
             await app.StopAsync().WaitAsync(TestTimeout);
+            await app.DisposeAsync().AsTask().WaitAsync(TestTimeout);
         }
     }
 }

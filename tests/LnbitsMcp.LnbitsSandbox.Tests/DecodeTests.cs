@@ -109,6 +109,17 @@ public sealed class DecodeTests(SandboxFixture sandbox) : IClassFixture<SandboxF
             + "\"base_fee\":2,\"ppm_fee\":30,\"cltv_expiry_delta\":4}]]",
             response.Object["route_hints"]!.ToJsonString());
         Assert.Equal(Bolt11Vectors.SpecPayee, response.Text("payee"));
+        Assert.Equal("1RustyRX2oai4EYYDpQGWvEL62BBGqN9T", response.Text("fallback"));
+    }
+
+    [Theory]
+    [InlineData(Bolt11Vectors.FallbackP2sh, "3EktnHQD7RiAE6uzMj2ZifT9YgRrkSgzQX")]
+    [InlineData(Bolt11Vectors.FallbackP2wpkh, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4")]
+    public async Task FallbackAddressesAreRendered(string invoice, string address)
+    {
+        var response = await Client.PostAsync("/api/v1/payments/decode", new JsonObject { ["data"] = invoice }).WaitAsync(TestTimeout);
+
+        Assert.Equal(address, response.Text("fallback"));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ namespace LnbitsMcp.LnbitsSandbox.Api;
 /// <summary>The bolt11 library's <c>Bolt11.data</c> dict, as <c>POST /api/v1/payments/decode</c> returns it.</summary>
 internal static class DecodeView
 {
+    /// <summary>The dict; a fallback the library cannot render raises <see cref="Bolt11DecodeException"/>.</summary>
     public static JsonObject From(Bolt11Invoice invoice)
     {
         var data = new JsonObject
@@ -30,6 +31,11 @@ internal static class DecodeView
             }
 
             data["features"] = readable;
+        }
+
+        if (invoice.FallbackGroups is { } fallback && FallbackAddress.Format(invoice.Currency, fallback) is { } address)
+        {
+            data["fallback"] = address;
         }
 
         if (invoice.RouteHints.Count > 0)

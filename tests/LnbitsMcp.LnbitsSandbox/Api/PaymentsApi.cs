@@ -149,9 +149,14 @@ internal static class PaymentsApi
                 : DecodeFailure("Invalid LNURL");
         }
 
-        return Bolt11Decoder.TryDecode(data, out var invoice, out var error) && invoice is not null
-            ? ApiResults.Json(DecodeView.Filter(DecodeView.From(invoice), fields))
-            : DecodeFailure(error ?? "Invalid invoice");
+        try
+        {
+            return ApiResults.Json(DecodeView.Filter(DecodeView.From(Bolt11Decoder.Decode(data)), fields));
+        }
+        catch (Bolt11DecodeException exception)
+        {
+            return DecodeFailure(exception.Message);
+        }
     }
 
     private static IResult DecodeFailure(string reason) =>

@@ -91,6 +91,7 @@ internal static partial class Bolt11Decoder
             Expiry = fields.Expiry ?? 3600,
             MinFinalCltvExpiry = fields.MinFinalCltvExpiry is { } cltv and > 0 ? cltv : 18,
             Features = fields.Features,
+            FallbackGroups = fields.Fallback,
             RouteHints = fields.RouteHints,
             Payee = payee,
         };
@@ -174,6 +175,8 @@ internal static partial class Bolt11Decoder
 
         public IReadOnlyList<KeyValuePair<string, string>>? Features { get; private set; }
 
+        public byte[]? Fallback { get; private set; }
+
         public List<IReadOnlyList<RouteHintHop>> RouteHints { get; } = [];
 
         public void Apply(byte tag, ReadOnlySpan<byte> data)
@@ -207,11 +210,14 @@ internal static partial class Bolt11Decoder
                 case Bolt11Tags.Features when Features is null:
                     Features = ReadFeatures(data);
                     break;
+                case Bolt11Tags.Fallback when Fallback is null:
+                    Fallback = data.ToArray();
+                    break;
                 case Bolt11Tags.RouteHint:
                     RouteHints.Add(ReadRouteHint(data));
                     break;
                 default:
-                    break; // unknown fields (and the fallback address) are skipped
+                    break; // unknown fields are skipped
             }
         }
 

@@ -33,6 +33,9 @@ internal sealed record Bolt11Invoice
     /// <summary>Feature name → "required" | "supported", in bit order; null when there is no 9 field.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Features { get; init; }
 
+    /// <summary>The raw 5-bit groups of the first <c>f</c> field (version first), if any.</summary>
+    public byte[]? FallbackGroups { get; init; }
+
     public IReadOnlyList<IReadOnlyList<RouteHintHop>> RouteHints { get; init; } = [];
 
     /// <summary>Node id (compressed pubkey hex): the n field, else recovered from the signature.</summary>

@@ -1,4 +1,6 @@
 using LnbitsMcp.LnbitsSandbox.Extensions;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace LnbitsMcp.LnbitsSandbox;
 
@@ -38,5 +40,12 @@ public static class SandboxHost
         }
 
         return app;
+    }
+
+    /// <summary>The first address a started sandbox listens on (e.g. <c>http://127.0.0.1:41234</c>).</summary>
+    public static Uri GetBaseAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        return new Uri(addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The sandbox has not been started."));
     }
 }

@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using static LnbitsMcp.LnbitsSandbox.Tests.Infrastructure.TestLimits;
 
 namespace LnbitsMcp.LnbitsSandbox.Tests.Infrastructure;
@@ -19,8 +16,7 @@ public sealed class SandboxFixture : IAsyncLifetime
     {
         _app = SandboxHost.Build(["--urls", "http://127.0.0.1:0"]);
         await _app.StartAsync().WaitAsync(TestTimeout);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        BaseAddress = SandboxHost.GetBaseAddress(_app);
         Client = new SandboxClient(new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = BaseAddress, Timeout = TestTimeout });
     }
 

@@ -385,7 +385,7 @@ public sealed partial class LnbitsClient
 
     private static bool IsTransient(LnbitsApiException ex) =>
         ex.ConnectionFailed
-        || ex.HttpStatus is (int)HttpStatusCode.BadGateway or (int)HttpStatusCode.ServiceUnavailable or (int)HttpStatusCode.GatewayTimeout;
+        || ex.HttpStatus is (int)HttpStatusCode.InternalServerError or (int)HttpStatusCode.BadGateway or (int)HttpStatusCode.ServiceUnavailable or (int)HttpStatusCode.GatewayTimeout;
 
     private static bool IsMissingLnurlEndpoint(LnbitsApiException ex) =>
         ex.HttpStatus == 404 && ex.Code != ToolErrorCodes.LnbitsUnauthorized

@@ -49,9 +49,10 @@ public sealed class LnbitsCredentialCache(TimeProvider time)
 
     private static string CacheKey(string kind, LnbitsSettings settings)
     {
+        // A token belongs to the user; a wallet key also to the chosen wallet.
         var material = string.Join('\n', kind, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(),
             settings.BearerToken?.Reveal() ?? string.Empty, settings.Username ?? string.Empty,
-            settings.Password?.Reveal() ?? string.Empty, settings.WalletId ?? string.Empty);
+            settings.Password?.Reveal() ?? string.Empty, kind == "wallet" ? settings.WalletId ?? string.Empty : string.Empty);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
     }
 

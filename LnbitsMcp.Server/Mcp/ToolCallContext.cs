@@ -31,4 +31,10 @@ public sealed class ToolCallContext
     public bool BoundToTransport { get; set; }
 
     public string? SessionHint => Session?.Hint;
+
+    /// <summary>
+    /// Set when the transport's session could not be looked up because the session store is down:
+    /// tools that need no session still run; the others answer <c>service_unavailable</c>.
+    /// </summary>
+    public bool SessionStoreUnavailable { get; set; }
 }

@@ -60,6 +60,12 @@ public sealed partial class ToolCallFilter(
         {
             throw;
         }
+        catch (StackExchange.Redis.RedisException error)
+        {
+            activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.ServiceUnavailable);
+            LogToolFault(logger, toolName, call.SessionHint, error.GetType().Name);
+            return ToolResults.Error(SessionStoreUnavailable());
+        }
         catch (Exception error) when (error is not (ModelContextProtocol.McpProtocolException or InputRequiredException))
         {
             activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.InternalError);
@@ -91,7 +97,17 @@ public sealed partial class ToolCallFilter(
         }
         else if (call.TransportSessionId is { } transport)
         {
-            var session = await sessions.FindByTransportAsync(transport, cancellationToken);
+            AppSession? session;
+            try
+            {
+                session = await sessions.FindByTransportAsync(transport, cancellationToken);
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                call.SessionStoreUnavailable = true;
+                return;
+            }
+
             if (session is not null && (session.Owner is null || session.Owner == call.Owner))
             {
                 call.Session = session;
@@ -99,6 +115,9 @@ public sealed partial class ToolCallFilter(
             }
         }
     }
+
+    public static ToolException SessionStoreUnavailable() => new(ToolErrorCodes.ServiceUnavailable,
+        "The session store (Redis) cannot be reached right now, so this call could not run; nothing was paid or changed. Try again in a few seconds.");
 
     private static string? SessionIdArgument(IDictionary<string, JsonElement>? arguments)
     {

@@ -23,6 +23,9 @@ public static class ToolErrorCodes
     public const string ConfirmationDeclined = "confirmation_declined";
     public const string ReadOnlySession = "read_only_session";
 
+    /// <summary>Not in the contract's list: the session store (Redis) cannot be reached; nothing was changed.</summary>
+    public const string ServiceUnavailable = "service_unavailable";
+
     /// <summary>Not in the contract's list: a fault of ours, reported without details (they are in the logs).</summary>
     public const string InternalError = "internal_error";
 }

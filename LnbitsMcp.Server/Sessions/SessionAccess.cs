@@ -15,6 +15,7 @@ public sealed class SessionAccess(ToolCallContext call, ISessionStore store, Ope
     /// <summary>The session this call reads or changes; a connection's first use creates and binds one.</summary>
     public async Task<AppSession> RequireSessionAsync(CancellationToken cancellationToken)
     {
+        ThrowIfStoreUnavailable();
         if (call.Session is { } session)
         {
             return session;
@@ -42,6 +43,7 @@ public sealed class SessionAccess(ToolCallContext call, ISessionStore store, Ope
     /// <summary>The wallet this call would use, or null when none is configured.</summary>
     public LnbitsConnection? FindLnbits()
     {
+        ThrowIfStoreUnavailable();
         if (call.SessionIdArgument is not null)
         {
             return call.Session?.Lnbits is { } explicitSettings
@@ -65,6 +67,14 @@ public sealed class SessionAccess(ToolCallContext call, ISessionStore store, Ope
         }
 
         return null;
+    }
+
+    private void ThrowIfStoreUnavailable()
+    {
+        if (call.SessionStoreUnavailable)
+        {
+            throw ToolCallFilter.SessionStoreUnavailable();
+        }
     }
 
     private static ToolException NoSession() => new(ToolErrorCodes.NoSession,

@@ -5,6 +5,9 @@ using LnbitsMcp.Server.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using StackExchange.Redis;
 
@@ -56,6 +59,7 @@ public static class SessionsExtensions
         {
             // Keep serving (with clear errors) while Redis is down, and reconnect by itself.
             options.AbortOnConnectFail = false;
+            options.BacklogPolicy = BacklogPolicy.FailFast;
             options.ConnectTimeout = 5000;
             options.AsyncTimeout = 5000;
             options.SyncTimeout = 5000;
@@ -69,13 +73,16 @@ public static class SessionsExtensions
         builder.Services.AddSingleton<IPaymentLedger, RedisPaymentLedger>();
         builder.Services.AddSingleton<IConfirmationTokens, RedisConfirmationTokens>();
         builder.Services.AddSingleton<ISessionMigrationHandler, RedisSessionMigrationHandler>();
-        builder.Services.AddStackExchangeRedisCache(options =>
-        {
-            options.InstanceName = RedisKeys.Prefix + "mcp-events:";
-        });
-        builder.Services.AddOptions<Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions>()
+        builder.Services.AddOptions<RedisCacheOptions>()
             .Configure<IServiceProvider>((options, services) =>
-                options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>()));
+            {
+                options.InstanceName = RedisKeys.Prefix + "mcp-events:";
+                options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+            });
+        builder.Services.AddSingleton<IDistributedCache>(services => new ProtectedDistributedCache(
+            new RedisCache(services.GetRequiredService<IOptions<RedisCacheOptions>>()),
+            services.GetRequiredService<IDataProtectionProvider>(),
+            services.GetRequiredService<ILogger<ProtectedDistributedCache>>()));
     }
 
     public static IHostApplicationBuilder AddLnbitsClient(this IHostApplicationBuilder builder)

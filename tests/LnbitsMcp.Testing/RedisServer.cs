@@ -12,20 +12,27 @@ public sealed class RedisServer : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private readonly bool _persistent;
+
+    private RedisServer(int port, bool persistent)
+    {
+        Port = port;
+        _persistent = persistent;
+    }
 
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="persistent">Keep data on disk (append-only file) so that a restart keeps it.</param>
+    public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePort(), persistent);
         await server.StartProcessAsync();
         return server;
     }
 
-    /// <summary>Stops the server (data is lost: it keeps nothing on disk).</summary>
+    /// <summary>Stops the server (its data survives only when it was started persistent).</summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
@@ -97,7 +104,7 @@ public sealed class RedisServer : IAsyncDisposable
             WorkingDirectory = _directory,
         };
         foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--dir", _directory })
+                     "--save", "", "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always", "--dir", _directory })
         {
             start.ArgumentList.Add(argument);
         }

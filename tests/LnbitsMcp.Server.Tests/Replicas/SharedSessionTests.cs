@@ -1,0 +1,93 @@
+using LnbitsMcp.Testing;
+
+namespace LnbitsMcp.Server.Tests.Replicas;
+
+/// <summary>
+/// Two server processes and one Redis: a session made on one instance is used on the other, by
+/// session_id and by the same Mcp-Session-Id after the first instance died; payments stay atomic;
+/// Redis holds no secret; a Redis restart is survived without restarting the servers.
+/// </summary>
+public sealed class SharedSessionTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private Sandbox _sandbox = null!;
+    private ServiceProcess _a = null!;
+    private ServiceProcess _b = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync(persistent: true);
+        _sandbox = await Sandbox.StartAsync();
+        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis), ServerReplicas.StartAsync("replica-b", _redis));
+        (_a, _b) = (started[0], started[1]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ASessionCreatedOnOneInstanceIsUsedOnTheOtherBySessionId()
+    {
+        var wallet = await _sandbox.CreateWalletAsync("shared-by-id", 2_000);
+        await using var onA = await ServerReplicas.ConnectAsync(_a.Url);
+        await using var onB = await ServerReplicas.ConnectAsync(_b.Url);
+
+        var id = (await onA.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
+        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var info = await onB.CallOkAsync("get_session_info", new { session_id = id });
+        var balance = await onB.CallOkAsync("get_wallet_balance", new { session_id = id });
+
+        Assert.Equal("replica-b", info.GetProperty("replica").GetString());
+        Assert.True(info.GetProperty("is_configured").GetBoolean());
+        Assert.Equal(2_000, balance.GetProperty("balance_sat").GetInt64());
+    }
+
+    [Fact]
+    public async Task TwentyParallelPaysOfOneInvoiceAcrossTwoInstancesPayOnce()
+    {
+        var wallet = await _sandbox.CreateWalletAsync("shared-payer", 10_000);
+        await using var onA = await ServerReplicas.ConnectAsync(_a.Url);
+        await using var onB = await ServerReplicas.ConnectAsync(_b.Url);
+        var id = (await onA.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
+        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var invoice = await _sandbox.ExternalInvoiceAsync(500);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            (i % 2 == 0 ? onA : onB).CallRawAsync("pay_invoice", new { session_id = id, bolt11 = invoice.Bolt11 })));
+
+        Assert.Single(results, r => r.IsError != true);
+        Assert.Equal(19, results.Count(r => r.IsError == true && r.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString() == "already_paid"));
+        Assert.InRange(await _sandbox.BalanceMsatAsync(wallet), 10_000_000 - 500_000 - 10_000, 10_000_000 - 500_000);
+    }
+
+    [Fact]
+    public async Task RedisHoldsNoRawSessionIdKeyPasswordOrToken()
+    {
+        const string password = "distinctive-password-7f3a9c";
+        await _sandbox.CreateUserAsync("erin", password);
+        var wallet = await _sandbox.CreateWalletAsync("erin-wallet", 1_000, user: "erin");
+        await using var client = await ServerReplicas.ConnectAsync(_a.Url);
+        var id = (await client.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
+        await client.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, auth_method = "oauth2", username = "erin", password });
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var invoice = await client.CallOkAsync("create_invoice", new { session_id = id, amount = 3 });
+        await client.CallOkAsync("get_payments", new { session_id = id });
+        await client.CallOkAsync("pay_invoice", new { bolt11 = (await _sandbox.ExternalInvoiceAsync(2)).Bolt11 });
+        await client.CallOkAsync("get_session_info");
+
+        var dump = string.Join('\n', await _redis.DumpAsync());
+
+        Assert.NotEmpty(dump);
+        foreach (var secret in new[] { id, wallet.AdminKey, wallet.InvoiceKey, password })
+        {
+            Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(invoice.GetProperty("payment_hash").GetString()!, dump, StringComparison.Ordinal);
+    }
+}

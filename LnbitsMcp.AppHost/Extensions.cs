@@ -31,6 +31,9 @@ public static class Extensions
         builder.AddProject<Projects.LnbitsMcp_Server>(name)
             .WithEndpoint("http", endpoint => endpoint.Port = null)
             .WithEnvironment("Server__ReplicaName", name)
+            // Only the edge reaches the servers, and it has validated Host and Origin already.
+            .WithEnvironment("Http__AllowedHosts__0", "*")
+            .WithEnvironment("Http__AllowedOrigins__0", "*")
             .WithReference(redis).WaitFor(redis)
             .WithHttpHealthCheck("/health");
 

@@ -18,7 +18,7 @@ public sealed class RequestGuardOptions
     /// <summary>Host names (no port) this service answers to; <c>*</c> accepts any (for services behind a platform ingress).</summary>
     public List<string> AllowedHosts { get; set; } = [];
 
-    /// <summary>Browser origins allowed besides the service's own host, e.g. <c>https://inspector.example</c>.</summary>
+    /// <summary>Browser origins allowed besides the service's own host, e.g. <c>https://inspector.example</c>; <c>*</c> accepts any (for services only the edge can reach).</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
@@ -85,7 +85,7 @@ public static class RequestGuards
             return true; // MCP clients that are not browsers send no Origin
         }
 
-        if (options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
+        if (options.AllowedOrigins.Any(o => o == "*" || string.Equals(o.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
         {
             return true;
         }

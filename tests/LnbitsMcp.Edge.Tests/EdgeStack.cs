@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using LnbitsMcp.Testing;
+using ModelContextProtocol.Client;
+
+namespace LnbitsMcp.Edge.Tests;
+
+/// <summary>
+/// Real processes as the AppHost runs them: N server instances and the edge in front, one Redis,
+/// the LNbits sandbox; the edge serves HTTP and HTTPS with a test certificate.
+/// </summary>
+public sealed class EdgeStack : IAsyncDisposable
+{
+    private readonly List<ServiceProcess> _servers = [];
+    private readonly Dictionary<string, string?> _edgeSettings;
+    private readonly int _httpPort = ServiceProcess.FreePort();
+    private readonly int _httpsPort = ServiceProcess.FreePort();
+
+    private EdgeStack(RedisServer redis, Sandbox sandbox, string certificatePath, X509Certificate2 certificate, Dictionary<string, string?> edgeSettings)
+    {
+        Redis = redis;
+        Sandbox = sandbox;
+        CertificatePath = certificatePath;
+        Certificate = certificate;
+        _edgeSettings = edgeSettings;
+    }
+
+    public RedisServer Redis { get; }
+    public Sandbox Sandbox { get; }
+    public string CertificatePath { get; }
+    public X509Certificate2 Certificate { get; }
+    public ServiceProcess Edge { get; private set; } = null!;
+    public IReadOnlyList<ServiceProcess> Servers => _servers;
+    public Uri HttpUrl => new($"http://127.0.0.1:{_httpPort}");
+    public Uri HttpsUrl => new($"https://localhost:{_httpsPort}");
+
+    public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null)
+    {
+        var redis = await RedisServer.StartAsync();
+        var sandbox = await Sandbox.StartAsync();
+        var (path, certificate) = CreateTestCertificate();
+        var stack = new EdgeStack(redis, sandbox, path, certificate, new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>()));
+        var started = await Task.WhenAll(Enumerable.Range(0, servers).Select(i => StartServerAsync($"server{i}", redis)));
+        stack._servers.AddRange(started);
+        await stack.StartEdgeAsync();
+        return stack;
+    }
+
+    /// <summary>Starts (or restarts) the edge process.</summary>
+    public async Task StartEdgeAsync()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"{HttpUrl};https://127.0.0.1:{_httpsPort}",
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            ["Tls__CertificatePath"] = CertificatePath,
+            ["ReverseProxy__Clusters__servers__HealthCheck__Active__Interval"] = "00:00:02",
+        };
+        for (var i = 0; i < _servers.Count; i++)
+        {
+            environment[$"ReverseProxy__Clusters__servers__Destinations__server{i}__Address"] = _servers[i].Url.AbsoluteUri;
+        }
+
+        foreach (var (key, value) in _edgeSettings)
+        {
+            environment[key] = value;
+        }
+
+        Edge = await ServiceProcess.StartAsync("LnbitsMcp.Edge", [], environment, HttpUrl);
+    }
+
+    public async Task<McpClient> ConnectAsync(HttpTransportMode mode = HttpTransportMode.StreamableHttp)
+    {
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(HttpUrl, mode == HttpTransportMode.Sse ? "/sse" : "/mcp"),
+            TransportMode = mode,
+        });
+        return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" }).WaitAsync(ToolCalls.Timeout);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Edge is not null)
+        {
+            await Edge.DisposeAsync();
+        }
+
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        await Sandbox.DisposeAsync();
+        await Redis.DisposeAsync();
+        File.Delete(CertificatePath);
+    }
+
+    private static Task<ServiceProcess> StartServerAsync(string name, RedisServer redis)
+    {
+        var port = ServiceProcess.FreePort();
+        return ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)],
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings__redis"] = redis.ConnectionString,
+                ["Server__ReplicaName"] = name,
+                ["Security__AllowPrivateNetworks"] = "true",
+                ["Payments__Network"] = "regtest",
+                ["Http__AllowedHosts__0"] = "*",
+                ["Http__AllowedOrigins__0"] = "*",
+            },
+            new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    private static (string Path, X509Certificate2 Certificate) CreateTestCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=edge-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"edge-test-{Guid.NewGuid():N}.pfx");
+        File.WriteAllBytes(path, created.Export(X509ContentType.Pkcs12));
+        return (path, X509CertificateLoader.LoadCertificate(created.Export(X509ContentType.Cert)));
+    }
+}

@@ -15,7 +15,7 @@ public static class Extensions
     /// otherwise every instance takes the launch profile's port and they silently share one proxy).
     /// </summary>
     public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddServerInstances(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> redis)
+        this IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> redis, LnbitsTarget lnbits)
     {
         var count = builder.Configuration.GetValue($"Parameters:{ServerReplicasParameter}", DefaultServerReplicas);
         if (count is < 1 or > 32)
@@ -23,7 +23,7 @@ public static class Extensions
             throw new InvalidOperationException($"Parameter {ServerReplicasParameter} must be between 1 and 32 (was {count}).");
         }
 
-        return [.. Enumerable.Range(0, count).Select(i => builder.AddServerInstance($"server{i.ToString(CultureInfo.InvariantCulture)}", redis))];
+        return [.. Enumerable.Range(0, count).Select(i => builder.AddServerInstance($"server{i.ToString(CultureInfo.InvariantCulture)}", redis).WithLnbits(lnbits))];
     }
 
     private static IResourceBuilder<ProjectResource> AddServerInstance(

@@ -5,7 +5,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var redis = builder.AddRedisForEnvironment("redis");
 
-var servers = builder.AddServerInstances(redis);
+var lnbits = builder.AddLnbits();
+
+var servers = builder.AddServerInstances(redis, lnbits);
 
 builder.AddProject<Projects.LnbitsMcp_Edge>("edge")
     .WithExternalHttpEndpoints()

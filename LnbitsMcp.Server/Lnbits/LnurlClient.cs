@@ -17,14 +17,16 @@ public sealed class LnurlClient(IHttpClientFactory httpClients, IOptions<SsrfGua
     public const string HttpClientName = "lnurl";
 
     /// <summary>
-    /// The address's well-known URL: https, or plain http only for an IP literal the guard lets
-    /// through as private (the LNbits sandbox's <c>name@127.0.0.1:PORT</c>) and for .onion hosts.
+    /// The address's well-known URL: https, or plain http only for .onion hosts and, when the
+    /// operator allows private networks, for a private IP literal or localhost (the LNbits
+    /// sandbox's <c>name@127.0.0.1:PORT</c>); the guard still checks where it connects.
     /// </summary>
     public Uri WellKnownUri(LightningAddress address)
     {
         var plainHttpAllowed = address.Host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase)
-            || (guard.Value.AllowPrivateNetworks && address.IsIpLiteral
-                && NetworkAddressRules.IsPrivateNetwork(NetworkAddressRules.Classify(IPAddress.Parse(address.Host))));
+            || (guard.Value.AllowPrivateNetworks
+                && (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+                    || (address.IsIpLiteral && NetworkAddressRules.IsPrivateNetwork(NetworkAddressRules.Classify(IPAddress.Parse(address.Host))))));
         return address.WellKnownUri(useHttp: plainHttpAllowed);
     }
 

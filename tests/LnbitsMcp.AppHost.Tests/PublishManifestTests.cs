@@ -20,6 +20,10 @@ public sealed class PublishManifestTests
         Assert.Equal("project.v0", resources.GetProperty("server1").GetProperty("type").GetString());
         Assert.False(resources.TryGetProperty("server2", out _));
 
+        Assert.False(resources.TryGetProperty("lnbits", out _), "the sandbox is never deployed");
+        Assert.Equal("parameter.v0", resources.GetProperty("lnbits-url").GetProperty("type").GetString());
+        Assert.Equal("{lnbits-url.value}", resources.GetProperty("server0").GetProperty("env").GetProperty("LNBITS_URL").GetString());
+
         var edge = resources.GetProperty("edge");
         Assert.Equal("project.v0", edge.GetProperty("type").GetString());
         Assert.Contains(edge.GetProperty("bindings").EnumerateObject(), binding => binding.Value.TryGetProperty("external", out var external) && external.GetBoolean());

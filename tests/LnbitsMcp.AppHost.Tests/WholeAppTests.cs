@@ -1,6 +1,9 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using LnbitsMcp.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -47,6 +50,22 @@ public sealed class WholeAppTests(WholeAppFixture fixture) : IClassFixture<Whole
 
             Assert.Single(replicas);
         }
+    }
+
+    [Fact]
+    public async Task AUserConfiguresTheSandboxThroughTheEdgeAndReadsTheWallet()
+    {
+        using var sandbox = new HttpClient { BaseAddress = fixture.App.GetEndpoint("lnbits", "http") };
+        using var created = await sandbox.PostAsJsonAsync("/sandbox/wallets", new { name = "apphost-user", balance_sat = 1234 });
+        var wallet = await created.Content.ReadFromJsonAsync<JsonElement>();
+        await using var client = await ConnectAsync(HttpTransportMode.StreamableHttp, "/mcp");
+
+        // No lnbits_url: the AppHost gives the servers the sandbox's URL as the operator default.
+        var configured = await client.CallOkAsync("configure_lnbits", new { api_key = wallet.GetProperty("adminkey").GetString() });
+        var balance = await client.CallOkAsync("get_wallet_balance");
+
+        Assert.Equal("apphost-user", configured.GetProperty("wallet_name").GetString());
+        Assert.Equal(1234, balance.GetProperty("balance_sat").GetInt64());
     }
 
     [Fact]

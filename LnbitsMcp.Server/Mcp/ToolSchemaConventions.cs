@@ -44,6 +44,39 @@ public sealed class ToolSchemaConventions : IPostConfigureOptions<McpServerOptio
         }
     }
 
+    /// <summary>
+    /// Results leave out what does not apply (nulls are not written, e.g. <c>amount_msat</c> of an
+    /// amountless invoice), so a nullable property is optional, at every depth.
+    /// </summary>
+    private static void OptionalWhenNullable(JsonNode? schema)
+    {
+        if (schema is not JsonObject node)
+        {
+            return;
+        }
+
+        if (node["properties"] is JsonObject properties)
+        {
+            if (node["required"] is JsonArray required)
+            {
+                var keep = required.Select(name => name!.GetValue<string>())
+                    .Where(name => properties[name] is not JsonObject property || !IsNullable(property))
+                    .ToList();
+                node["required"] = new JsonArray([.. keep.Select(name => (JsonNode)JsonValue.Create(name))]);
+            }
+
+            foreach (var (_, property) in properties)
+            {
+                OptionalWhenNullable(property);
+            }
+        }
+
+        OptionalWhenNullable(node["items"]);
+    }
+
+    private static bool IsNullable(JsonObject property) =>
+        property["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null");
+
     public static void Apply(McpServerTool tool)
     {
         var protocolTool = tool.ProtocolTool;
@@ -58,10 +91,12 @@ public sealed class ToolSchemaConventions : IPostConfigureOptions<McpServerOptio
 
         if (protocolTool.OutputSchema is { } output && !output.TryGetProperty("anyOf", out _))
         {
+            var result = JsonNode.Parse(output.GetRawText())!;
+            OptionalWhenNullable(result);
             var wrapped = new JsonObject
             {
                 ["type"] = "object",
-                ["anyOf"] = new JsonArray(JsonNode.Parse(output.GetRawText()), s_errorSchema.DeepClone()),
+                ["anyOf"] = new JsonArray(result, s_errorSchema.DeepClone()),
             };
             protocolTool.OutputSchema = JsonSerializer.SerializeToElement(wrapped);
         }

@@ -1,6 +1,7 @@
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Sessions;
+using LnbitsMcp.Server.Telemetry;
 
 namespace LnbitsMcp.Server;
 
@@ -11,8 +12,9 @@ public static class ServerApplication
     {
         var builder = WebApplication.CreateBuilder([.. commandLine.HostArguments]);
         builder.UseServerCommandLine(commandLine);
-        configure?.Invoke(builder);
+        builder.AddServerTelemetry(); // first: its processors tag and redact before any exporter sees a span
         builder.AddServiceDefaults();
+        configure?.Invoke(builder);
         builder.AddRequestGuards();
         builder.AddSessions();
         builder.AddLnbitsClient();

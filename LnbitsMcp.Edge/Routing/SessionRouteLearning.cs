@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using LnbitsMcp.Edge.Telemetry;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LnbitsMcp.Edge.Routing;
@@ -26,7 +24,7 @@ public static class SessionRouteLearning
         if (response.Headers.TryGetValues(SessionKey.McpSessionIdHeader, out var ids) && ids.FirstOrDefault() is { Length: > 0 } id)
         {
             var sessionKey = SessionKey.Hash(id);
-            Activity.Current?.SetTag(EdgeMetrics.SessionTag, SessionKey.Hint(sessionKey));
+            SessionRoutingMiddleware.TagSession(http, sessionKey);
             await router.RecordAsync(sessionKey, destinationId);
         }
         else if (http.Items[SessionRoutingMiddleware.SessionKeyItem] is string sessionKey)
@@ -48,7 +46,7 @@ public static class SessionRouteLearning
             response.Content = new SseEndpointObservingContent(response.Content, async sessionId =>
             {
                 var key = SessionKey.Hash(sessionId);
-                Activity.Current?.SetTag(EdgeMetrics.SessionTag, SessionKey.Hint(key));
+                SessionRoutingMiddleware.TagSession(http, key);
                 await router.RecordAsync(key, destinationId);
             });
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LnbitsMcp.Edge.Telemetry;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Model;
 
 namespace LnbitsMcp.Edge.Routing;
@@ -24,7 +25,7 @@ public static class SessionRoutingMiddleware
         if (sessionKey is not null)
         {
             context.Items[SessionKeyItem] = sessionKey;
-            Activity.Current?.SetTag(EdgeMetrics.SessionTag, SessionKey.Hint(sessionKey));
+            TagSession(context, sessionKey);
             var router = context.RequestServices.GetRequiredService<SessionRouter>();
             var destinationId = await router.FindAsync(sessionKey);
             if (destinationId is not null)
@@ -41,6 +42,14 @@ public static class SessionRoutingMiddleware
         }
 
         await next();
+    }
+
+    /// <summary>Tags the edge's request span (and YARP's forwarding span) with the session hint.</summary>
+    public static void TagSession(HttpContext context, string sessionKey)
+    {
+        var hint = SessionKey.Hint(sessionKey);
+        context.Features.Get<IHttpActivityFeature>()?.Activity.SetTag(EdgeMetrics.SessionTag, hint);
+        Activity.Current?.SetTag(EdgeMetrics.SessionTag, hint);
     }
 
     public static DestinationState? Find(IReadOnlyList<DestinationState> destinations, string destinationId)

@@ -15,6 +15,8 @@ namespace LnbitsMcp.Server.Mcp;
 public sealed partial class ToolCallFilter(
     IHttpContextAccessor httpContextAccessor,
     ISessionStore sessions,
+    ToolSpanEnricher spans,
+    ServerMetrics metrics,
     ILogger<ToolCallFilter> logger)
 {
     public const string LnbitsUrlHeader = "X-LNbits-Url";
@@ -33,8 +35,11 @@ public sealed partial class ToolCallFilter(
         var toolName = request.Params?.Name ?? string.Empty;
         call.ToolName = toolName;
         var activity = Activity.Current;
-        activity?.SetTag(TelemetryNames.ToolNameTag, toolName);
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { [TelemetryNames.ToolNameTag] = toolName });
+        var span = activity is null ? null : spans.Follow(activity, toolName);
+        var logScope = new Dictionary<string, object?> { [TelemetryNames.ToolNameTag] = toolName, [TelemetryNames.SessionTag] = null };
+        using var scope = logger.BeginScope(logScope);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "ok";
         try
         {
             var tool = request.MatchedPrimitive as McpServerTool;
@@ -43,15 +48,16 @@ public sealed partial class ToolCallFilter(
                 throw ToolException.InvalidArgument(problem);
             }
 
-            await ResolveCallerAsync(call, request, cancellationToken);
-            TagSession(activity, call);
+            await ResolveCallerAsync(call, request, cancellationToken, span);
+            TagSession(call, span, logScope);
             var result = await next(request, cancellationToken);
-            TagSession(activity, call);
+            TagSession(call, span, logScope);
             return result;
         }
         catch (ToolException error)
         {
-            TagSession(activity, call);
+            TagSession(call, span, logScope);
+            outcome = error.Code;
             activity?.SetTag(TelemetryNames.ErrorCodeTag, error.Code);
             LogToolError(logger, toolName, error.Code, call.SessionHint);
             return ToolResults.Error(error);
@@ -62,20 +68,28 @@ public sealed partial class ToolCallFilter(
         }
         catch (StackExchange.Redis.RedisException error)
         {
+            outcome = ToolErrorCodes.ServiceUnavailable;
             activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.ServiceUnavailable);
             LogToolFault(logger, toolName, call.SessionHint, error.GetType().Name);
             return ToolResults.Error(SessionStoreUnavailable());
         }
         catch (Exception error) when (error is not (ModelContextProtocol.McpProtocolException or InputRequiredException))
         {
+            outcome = ToolErrorCodes.InternalError;
             activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.InternalError);
             LogToolFault(logger, toolName, call.SessionHint, error.GetType().Name);
             return ToolResults.Error(new ToolException(ToolErrorCodes.InternalError,
                 $"The server failed unexpectedly; nothing was changed by this call unless it says so. Trace id: {Activity.Current?.TraceId.ToString() ?? "n/a"}."));
         }
+        finally
+        {
+            var tags = new TagList { { TelemetryNames.ToolNameTag, toolName }, { "outcome", outcome } };
+            metrics.ToolCalls.Add(1, tags);
+            metrics.ToolDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        }
     }
 
-    private async Task ResolveCallerAsync(ToolCallContext call, RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
+    private async Task ResolveCallerAsync(ToolCallContext call, RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken, ToolSpanEnricher.ToolSpan? span)
     {
         var http = httpContextAccessor.HttpContext;
         call.TransportSessionId = request.Server.SessionId;
@@ -83,9 +97,16 @@ public sealed partial class ToolCallFilter(
         call.ClientAddress = http?.Connection.RemoteIpAddress?.ToString();
         call.HeaderSettings = http is null ? null : HeaderCredentials.Read(http.Request.Headers);
         call.SessionIdArgument = SessionIdArgument(request.Params?.Arguments);
+        SecretRedactor.Register(call.SessionIdArgument);
+        SecretRedactor.Register(call.TransportSessionId);
 
         if (call.SessionIdArgument is { } sessionId)
         {
+            if (span is not null)
+            {
+                span.SessionHint = SessionId.Hint(sessionId); // known before the lookup, so its Redis span carries it too
+            }
+
             var session = SessionId.IsWellFormed(sessionId) ? await sessions.FindAsync(SessionId.Key(sessionId), cancellationToken) : null;
             if (session is null || (session.Owner is not null && session.Owner != call.Owner))
             {
@@ -145,12 +166,20 @@ public sealed partial class ToolCallFilter(
         return null;
     }
 
-    private static void TagSession(Activity? activity, ToolCallContext call)
+    private static void TagSession(ToolCallContext call, ToolSpanEnricher.ToolSpan? span, Dictionary<string, object?> logScope)
     {
-        if (call.SessionHint is { } hint)
+        if (call.SessionHint is not { } hint)
         {
-            activity?.SetTag(TelemetryNames.SessionTag, hint);
+            return;
         }
+
+        if (span is not null)
+        {
+            span.SessionHint = hint;
+        }
+
+        Activity.Current?.SetTag(TelemetryNames.SessionTag, hint);
+        logScope[TelemetryNames.SessionTag] = hint;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tool {ToolName} answered {ErrorCode} (session {SessionHint})")]

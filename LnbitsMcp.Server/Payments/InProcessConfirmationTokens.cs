@@ -29,7 +29,12 @@ public sealed class InProcessConfirmationTokens(TimeProvider time) : IConfirmati
 
 public static class ConfirmationToken
 {
-    public static string New() => "ct_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+    public static string New()
+    {
+        var token = "ct_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+        Telemetry.SecretRedactor.Register(token);
+        return token;
+    }
 
     /// <summary>Tokens are stored by hash, like session ids.</summary>
     public static string Key(string token) => Sessions.SessionId.Key(token);

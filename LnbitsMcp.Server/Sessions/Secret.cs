@@ -12,6 +12,7 @@ public sealed class Secret : IEquatable<Secret>
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
         _value = value;
+        Telemetry.SecretRedactor.Register(value);
     }
 
     public static Secret? FromOptional(string? value) => string.IsNullOrEmpty(value) ? null : new Secret(value);

@@ -14,7 +14,12 @@ public static class SessionId
     private const int MinLength = 22; // 128 bits
     private const int MaxLength = 128;
 
-    public static string New() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(RandomBytes));
+    public static string New()
+    {
+        var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(RandomBytes));
+        Telemetry.SecretRedactor.Register(id);
+        return id;
+    }
 
     /// <summary>The storage key of a session id: lowercase hex SHA-256 of its UTF-8 bytes.</summary>
     public static string Key(string sessionId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sessionId)));

@@ -92,7 +92,6 @@ public static class SessionsExtensions
         builder.Services.AddSingleton<LnurlClient>();
         builder.Services.AddSingleton<PaymentAudit>();
         builder.Services.AddSingleton<PaymentService>();
-        builder.Services.AddSingleton<Telemetry.ServerMetrics>();
 
         // The service defaults' resilience handler (retries, circuit breaker) is removed: a circuit
         // shared by every user's LNbits would let one broken LNbits block all, and the client

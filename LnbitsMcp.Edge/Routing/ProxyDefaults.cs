@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace LnbitsMcp.Edge.Routing;
+
+/// <summary>
+/// The edge's routes and cluster (YARP's <c>ReverseProxy</c> section) as lowest-precedence defaults:
+/// /mcp, /sse and /message to the cluster <c>servers</c>, least-loaded choice, active and passive
+/// health checks, no buffering and a long idle timeout for SSE. Destinations come from
+/// configuration (the AppHost sets one per server instance); any value can be overridden.
+/// </summary>
+public static class ProxyDefaults
+{
+    public const string ClusterId = "servers";
+
+    private static readonly Dictionary<string, string?> s_values = new()
+    {
+        ["ReverseProxy:Routes:mcp:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:mcp:Match:Path"] = "/mcp/{**rest}",
+        ["ReverseProxy:Routes:legacy-sse:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:legacy-sse:Match:Path"] = "/sse",
+        ["ReverseProxy:Routes:legacy-sse:Match:Methods:0"] = "GET",
+        ["ReverseProxy:Routes:legacy-message:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:legacy-message:Match:Path"] = "/message",
+        ["ReverseProxy:Routes:legacy-message:Match:Methods:0"] = "POST",
+        [$"ReverseProxy:Clusters:{ClusterId}:LoadBalancingPolicy"] = "PowerOfTwoChoices",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Enabled"] = "true",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Interval"] = "00:00:05",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Timeout"] = "00:00:03",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Policy"] = "ConsecutiveFailures",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Path"] = "/health",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Passive:Enabled"] = "true",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Passive:Policy"] = "TransportFailureRate",
+        [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Passive:ReactivationPeriod"] = "00:00:10",
+        [$"ReverseProxy:Clusters:{ClusterId}:HttpRequest:ActivityTimeout"] = "01:00:00",
+        [$"ReverseProxy:Clusters:{ClusterId}:HttpRequest:AllowResponseBuffering"] = "false",
+    };
+
+    public static WebApplicationBuilder AddProxyDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_values });
+        return builder;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LnbitsMcp.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+
+namespace LnbitsMcp.Server.Tests.Telemetry;
+
+/// <summary>
+/// Known, distinctive secrets go through every tool (failing ones too, and an LNbits that echoes
+/// the key back); none of them, nor a raw session id, a preimage or a confirmation token, appears
+/// in any exported span, metric or log record — logs captured at Trace level.
+/// </summary>
+public sealed class LeakTests : IAsyncLifetime
+{
+    private const string Password = "leak-test-password-9d41f3b2";
+    private TelemetryStack _stack = null!;
+
+    public async ValueTask InitializeAsync() => _stack = await TelemetryStack.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task NoSecretReachesAnySpanMetricOrLog()
+    {
+        var sandbox = _stack.Sandbox;
+        await sandbox.CreateUserAsync("leaky", Password);
+        var wallet = await sandbox.CreateWalletAsync("leaky-wallet", 100_000, user: "leaky");
+        var payee = await sandbox.CreateWalletAsync("leaky-payee");
+        using var login = await sandbox.Http.PostAsJsonAsync("/api/v1/auth", new { username = "leaky", password = Password });
+        var bearer = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        await using var echo = await EchoingLnbits.StartAsync();
+        var secrets = new List<string> { wallet.AdminKey, wallet.InvoiceKey, Password, bearer };
+
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+        secrets.Add(client.SessionId!);
+        var lnbitsUrl = sandbox.Url.AbsoluteUri;
+        var sessionId = (await client.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
+        secrets.Add(sessionId);
+
+        await client.CallRawAsync("configure_lnbits", new { lnbits_url = echo.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        await client.CallRawAsync("configure_lnbits", new { lnbits_url = lnbitsUrl, api_key = "0000" + wallet.AdminKey[4..] });
+        await client.CallOkAsync("configure_lnbits", new { session_id = sessionId, lnbits_url = lnbitsUrl, auth_method = "oauth2", username = "leaky", password = Password });
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = lnbitsUrl, auth_method = "bearer", bearer_token = bearer });
+        await client.CallRawAsync("configure_lnbits", new { lnbits_url = lnbitsUrl, auth_method = "bearer", bearer_token = bearer + "x" });
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = lnbitsUrl, api_key = wallet.AdminKey });
+        foreach (var tool in new[] { "get_session_info", "get_lnbits_configuration", "test_lnbits_configuration", "check_connection", "get_wallet_details", "get_wallet_balance", "get_payments" })
+        {
+            await client.CallOkAsync(tool);
+            await client.CallOkAsync(tool, new { session_id = sessionId });
+        }
+
+        var invoice = await client.CallOkAsync("create_invoice", new { amount = 50, memo = "leak test" });
+        var hash = invoice.GetProperty("payment_hash").GetString()!;
+        await client.CallOkAsync("decode_invoice", new { bolt11 = invoice.GetProperty("bolt11").GetString() });
+        await client.CallRawAsync("decode_invoice", new { bolt11 = "lnbcrt1broken" });
+        var external = await sandbox.ExternalInvoiceAsync(20);
+        await client.CallOkAsync("pay_invoice", new { bolt11 = external.Bolt11, dry_run = true });
+        var paid = await client.CallOkAsync("pay_invoice", new { bolt11 = external.Bolt11 });
+        secrets.Add(paid.GetProperty("preimage").GetString()!);
+        await client.CallRawAsync("pay_invoice", new { bolt11 = external.Bolt11 });
+        var large = await sandbox.ExternalInvoiceAsync(20_000);
+        var required = await client.CallRawAsync("pay_invoice", new { bolt11 = large.Bolt11 });
+        var token = required.StructuredContent!.Value.GetProperty("error").GetProperty("confirmation_token").GetString()!;
+        secrets.Add(token);
+        var confirmed = await client.CallOkAsync("pay_invoice", new { bolt11 = large.Bolt11, confirmation_token = token });
+        secrets.Add(confirmed.GetProperty("preimage").GetString()!);
+        await client.CallRawAsync("pay_invoice", new { bolt11 = large.Bolt11, confirmation_token = token });
+        var addressPaid = await client.CallOkAsync("pay_lightning_address", new { lightning_address = payee.LightningAddress, amount_sats = 5 });
+        secrets.Add(addressPaid.GetProperty("preimage").GetString()!);
+        await client.CallOkAsync("get_payment_status", new { payment_hash = external.PaymentHash });
+        await client.CallOkAsync("get_payment_status", new { payment_hash = hash });
+        await client.CallOkAsync("wait_for_payment", new { payment_hash = hash, timeout_seconds = 1 });
+        await client.CallRawAsync("get_wallet_balance", new { session_id = sessionId + "x" });
+
+        await Task.Delay(TimeSpan.FromSeconds(12)); // Redis spans are flushed every 10 s; metrics every 0.5 s
+        var everything = _stack.Capture.AllText();
+
+        Assert.Contains("pay_invoice", everything, StringComparison.Ordinal);          // the capture works
+        Assert.Contains("lnbits_mcp.session", everything, StringComparison.Ordinal);
+        Assert.True(_stack.Capture.Logs().Count > 20, "logs were captured");
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A broken LNbits that puts the key it received into its error message.</summary>
+    private sealed class EchoingLnbits(WebApplication app, Uri url) : IAsyncDisposable
+    {
+        public Uri Url { get; } = url;
+
+        public static async Task<EchoingLnbits> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            app.Run(async context =>
+            {
+                context.Response.StatusCode = 400;
+                await context.Response.WriteAsJsonAsync(new { detail = $"Unknown key {context.Request.Headers["X-Api-Key"]} for {context.Request.Path}" });
+            });
+            await app.StartAsync();
+            return new EchoingLnbits(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+        }
+
+        public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using LnbitsMcp.Edge;
+using LnbitsMcp.Server.Tests.Infrastructure;
+using LnbitsMcp.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace LnbitsMcp.Server.Tests.Telemetry;
+
+/// <summary>
+/// Edge and server hosted in this process on real ports, with Redis and the sandbox, every signal
+/// captured by in-memory exporters (the ASP.NET Core, HttpClient and SDK sources are process-wide,
+/// so the server's providers see the edge's spans too).
+/// </summary>
+public sealed class TelemetryStack : IAsyncDisposable
+{
+    private TelemetryStack(RedisServer redis, Sandbox sandbox, ServerHost server, WebApplication edge, Uri edgeUrl, TelemetryCapture capture)
+    {
+        Redis = redis;
+        Sandbox = sandbox;
+        Server = server;
+        EdgeApp = edge;
+        EdgeUrl = edgeUrl;
+        Capture = capture;
+    }
+
+    public RedisServer Redis { get; }
+    public Sandbox Sandbox { get; }
+    public ServerHost Server { get; }
+    public WebApplication EdgeApp { get; }
+    public Uri EdgeUrl { get; }
+    public TelemetryCapture Capture { get; }
+
+    public static async Task<TelemetryStack> StartAsync()
+    {
+        var redis = await RedisServer.StartAsync();
+        var sandbox = await Sandbox.StartAsync();
+        var capture = new TelemetryCapture();
+        var server = await ServerHost.StartAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.ConnectionString },
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
+                builder.Services.AddOpenTelemetry()
+                    .WithTracing(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanCapture(capture))))
+                    .WithMetrics(metrics => metrics.AddInMemoryExporter(capture.Metrics, reader => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 500))
+                    .WithLogging(logging => logging.AddProcessor(new SimpleLogRecordExportProcessor(new LogCapture(capture))));
+            });
+        var edge = EdgeApplication.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ReverseProxy:Clusters:servers:Destinations:server0:Address"] = server.Url.AbsoluteUri,
+                ["ConnectionStrings:redis"] = redis.ConnectionString,
+            });
+        });
+        await edge.StartAsync();
+        var edgeUrl = new Uri(edge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new TelemetryStack(redis, sandbox, server, edge, edgeUrl, capture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await EdgeApp.StopAsync();
+        await EdgeApp.DisposeAsync();
+        await Server.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>Every exported signal, turned into plain data at export time (records are pooled and reused).</summary>
+public sealed class TelemetryCapture
+{
+    private readonly List<CapturedSpan> _spans = [];
+    private readonly List<string> _logs = [];
+
+    public List<MetricSnapshot> Metrics { get; } = [];
+
+    public void Add(CapturedSpan span)
+    {
+        lock (_spans)
+        {
+            _spans.Add(span);
+        }
+    }
+
+    public void Add(string log)
+    {
+        lock (_logs)
+        {
+            _logs.Add(log);
+        }
+    }
+
+    public IReadOnlyList<CapturedSpan> Spans()
+    {
+        lock (_spans)
+        {
+            return [.. _spans];
+        }
+    }
+
+    public IReadOnlyList<string> Logs()
+    {
+        lock (_logs)
+        {
+            return [.. _logs];
+        }
+    }
+
+    /// <summary>Every span, log record and metric as text, for "this must appear nowhere" checks.</summary>
+    public string AllText()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var span in Spans())
+        {
+            text.AppendLine(span.ToString());
+        }
+
+        foreach (var log in Logs())
+        {
+            text.AppendLine(log);
+        }
+
+        lock (Metrics)
+        {
+            foreach (var metric in Metrics)
+            {
+                text.Append(metric.Name).Append(' ');
+                foreach (var point in metric.MetricPoints)
+                {
+                    foreach (var tag in point.Tags)
+                    {
+                        text.Append(tag.Key).Append('=').Append(tag.Value).Append(' ');
+                    }
+                }
+
+                text.AppendLine();
+            }
+        }
+
+        return text.ToString();
+    }
+}
+
+public sealed record CapturedSpan(
+    ActivityTraceId TraceId,
+    ActivitySpanId SpanId,
+    ActivitySpanId ParentSpanId,
+    string Source,
+    string Name,
+    ActivityKind Kind,
+    IReadOnlyDictionary<string, string?> Tags,
+    string Events,
+    string? Status)
+{
+    public string? Tag(string key) => Tags.TryGetValue(key, out var value) ? value : null;
+
+    public override string ToString() =>
+        $"{Source} {Name} {Kind} {string.Join(' ', Tags.Select(t => $"{t.Key}={t.Value}"))} {Events} {Status}";
+}
+
+internal sealed class SpanCapture(TelemetryCapture capture) : BaseExporter<Activity>
+{
+    public override ExportResult Export(in Batch<Activity> batch)
+    {
+        foreach (var activity in batch)
+        {
+            var events = string.Join(" | ", activity.Events.Select(e => e.Name + " " + string.Join(' ', e.Tags.Select(t => $"{t.Key}={t.Value}"))));
+            capture.Add(new CapturedSpan(activity.TraceId, activity.SpanId, activity.ParentSpanId, activity.Source.Name, activity.DisplayName, activity.Kind,
+                activity.TagObjects.ToDictionary(t => t.Key, t => t.Value?.ToString()), events, activity.StatusDescription));
+        }
+
+        return ExportResult.Success;
+    }
+}
+
+internal sealed class LogCapture(TelemetryCapture capture) : BaseExporter<LogRecord>
+{
+    public override ExportResult Export(in Batch<LogRecord> batch)
+    {
+        foreach (var record in batch)
+        {
+            var text = new System.Text.StringBuilder();
+            text.Append(record.CategoryName).Append(' ').Append(record.FormattedMessage).Append(' ').Append(record.Body);
+            foreach (var attribute in record.Attributes ?? [])
+            {
+                text.Append(' ').Append(attribute.Key).Append('=').Append(attribute.Value);
+            }
+
+            record.ForEachScope((scope, builder) =>
+            {
+                foreach (var item in scope)
+                {
+                    builder.Append(" scope ").Append(item.Key).Append('=').Append(item.Value);
+                }
+            }, text);
+            if (record.Exception is { } exception)
+            {
+                text.Append(" exception ").Append(exception);
+            }
+
+            capture.Add(text.ToString());
+        }
+
+        return ExportResult.Success;
+    }
+}

@@ -1,0 +1,107 @@
+using LnbitsMcp.Testing;
+using ModelContextProtocol.Client;
+
+namespace LnbitsMcp.Server.Tests.Telemetry;
+
+/// <summary>One trace per tool call across edge → server → LNbits HTTP → Redis, tagged by session (CONTRACT §6).</summary>
+public sealed class TraceTests : IAsyncLifetime
+{
+    private TelemetryStack _stack = null!;
+
+    public async ValueTask InitializeAsync() => _stack = await TelemetryStack.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task AToolCallThroughTheEdgeIsOneTraceTaggedWithTheSessionHint()
+    {
+        var wallet = await _stack.Sandbox.CreateWalletAsync("traced", 321);
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var hint = (await client.CallOkAsync("get_session_info")).GetProperty("session_hint").GetString();
+
+        await client.CallOkAsync("get_wallet_balance");
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        CapturedSpan? toolSpan = null;
+        IReadOnlyList<CapturedSpan> trace = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var spans = _stack.Capture.Spans();
+            toolSpan = spans.LastOrDefault(s => s.Source == "Experimental.ModelContextProtocol" && s.Kind == System.Diagnostics.ActivityKind.Server && s.Name.Contains("get_wallet_balance", StringComparison.Ordinal));
+            trace = toolSpan is null ? [] : [.. spans.Where(s => s.TraceId == toolSpan.TraceId)];
+            if (trace.Any(IsRedis) && trace.Any(IsLnbitsCall) && trace.Any(s => IsServerRequest(s, _stack.EdgeUrl)))
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.NotNull(toolSpan);
+        Assert.Equal(hint, toolSpan.Tag("lnbits_mcp.session"));
+        Assert.Equal("get_wallet_balance", toolSpan.Tag("mcp.tool.name"));
+        Assert.Contains(trace, s => IsServerRequest(s, _stack.EdgeUrl));           // the edge's request span
+        Assert.Contains(trace, s => IsServerRequest(s, _stack.Server.Url));        // the server's request span
+        var lnbits = Assert.Single(trace, IsLnbitsCall);                           // LNbits HTTP
+        Assert.Equal(hint, lnbits.Tag("lnbits_mcp.session"));
+        Assert.Equal("get_wallet_balance", lnbits.Tag("mcp.tool.name"));
+        var underTool = Descendants(trace, toolSpan).ToList();                     // every span of the tool call itself
+        Assert.Contains(underTool, IsRedis);                                       // Redis (the session lookup)
+        Assert.All(underTool, span => Assert.Equal("get_wallet_balance", span.Tag("mcp.tool.name")));
+        Assert.All(underTool.Where(s => !IsRedis(s)), span => Assert.Equal(hint, span.Tag("lnbits_mcp.session")));
+        Assert.Contains(_stack.Capture.Spans(), s => IsServerRequest(s, _stack.EdgeUrl) && s.Tag("lnbits_mcp.session") is { Length: 16 });
+    }
+
+    [Fact]
+    public async Task ToolCallsPaymentsAndSessionsAreMetrics()
+    {
+        var wallet = await _stack.Sandbox.CreateWalletAsync("metered", 1_000);
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        await client.CallErrorAsync("get_payments", "invalid_argument", new { limit = 0 });
+        await client.CallOkAsync("pay_invoice", new { bolt11 = (await _stack.Sandbox.ExternalInvoiceAsync(3)).Bolt11 });
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        List<OpenTelemetry.Metrics.MetricSnapshot> metrics;
+        lock (_stack.Capture.Metrics)
+        {
+            metrics = [.. _stack.Capture.Metrics];
+        }
+
+        string[] Tags(string name) => [.. metrics.Where(m => m.Name == name).SelectMany(m => m.MetricPoints)
+            .SelectMany(p => { var list = new List<string>(); foreach (var tag in p.Tags) { list.Add($"{tag.Key}={tag.Value}"); } return list; })];
+        Assert.Contains("outcome=invalid_argument", Tags("lnbits_mcp.tool.calls"));
+        Assert.Contains("mcp.tool.name=configure_lnbits", Tags("lnbits_mcp.tool.calls"));
+        Assert.Contains("outcome=success", Tags("lnbits_mcp.payments"));
+        Assert.Contains(metrics, m => m.Name == "lnbits_mcp.tool.duration");
+        Assert.Contains(metrics, m => m.Name == "lnbits_mcp.payments.sats");
+        Assert.Contains(metrics, m => m.Name == "lnbits_mcp.sessions.active");
+        Assert.Contains(metrics, m => m.Name == "lnbits_mcp.edge.session_routes");
+    }
+
+    private static IEnumerable<CapturedSpan> Descendants(IReadOnlyList<CapturedSpan> trace, CapturedSpan root)
+    {
+        foreach (var child in trace.Where(s => s.ParentSpanId == root.SpanId))
+        {
+            yield return child;
+            foreach (var grandchild in Descendants(trace, child))
+            {
+                yield return grandchild;
+            }
+        }
+    }
+
+    private static bool IsServerRequest(CapturedSpan span, Uri host) =>
+        span.Source == "Microsoft.AspNetCore" && span.Tag("server.port") == host.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private bool IsLnbitsCall(CapturedSpan span) =>
+        span.Source == "System.Net.Http" && span.Tag("server.port") == _stack.Sandbox.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        && span.Tag("url.full")?.Contains("/api/v1/wallet", StringComparison.Ordinal) == true;
+
+    private static bool IsRedis(CapturedSpan span) => span.Source.Contains("Redis", StringComparison.Ordinal);
+}

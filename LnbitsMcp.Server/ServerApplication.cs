@@ -1,3 +1,4 @@
+using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Sessions;
@@ -16,12 +17,14 @@ public static class ServerApplication
         builder.AddServiceDefaults();
         configure?.Invoke(builder);
         builder.AddRequestGuards();
+        builder.AddCallerAuth();
         builder.AddSessions();
         builder.AddLnbitsClient();
         builder.AddLnbitsMcpServer();
 
         var app = builder.Build();
         app.UseRequestGuards();
+        app.UseCallerAuth();
         app.MapDefaultEndpoints();
         app.MapLnbitsMcp();
         return app;

@@ -27,6 +27,7 @@ public static class ServerApplication
         app.UseCallerAuth();
         app.MapDefaultEndpoints();
         app.MapLnbitsMcp();
+        StartupReport.Log(app.Services, app.Configuration, commandLine);
         return app;
     }
 }

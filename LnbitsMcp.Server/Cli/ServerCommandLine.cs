@@ -1,19 +1,32 @@
+using System.Net;
+
 namespace LnbitsMcp.Server.Cli;
 
-/// <summary>The standalone server's command line (CONTRACT §2): host, port, debug, help.</summary>
+/// <summary>
+/// The standalone server's command line (CONTRACT §2): host, port, debug, single-user mode, remote
+/// access, Redis connection, stdio transport, help.
+/// </summary>
 public sealed record ServerCommandLine
 {
     public const int DefaultPort = 8000;
     public const string DefaultHost = "0.0.0.0";
+    public const string SingleUserDefaultHost = "127.0.0.1";
 
     public string? Host { get; init; }
     public int? Port { get; init; }
     public bool Debug { get; init; }
+    public bool SingleUser { get; init; }
+    public bool AllowRemote { get; init; }
+    public bool Stdio { get; init; }
+    public string? Redis { get; init; }
     public bool ShowHelp { get; init; }
     public string? Error { get; init; }
 
     /// <summary>Arguments this parser does not own, passed on to the ASP.NET Core host.</summary>
     public IReadOnlyList<string> HostArguments { get; init; } = [];
+
+    /// <summary>The address to listen on: --host, else 0.0.0.0 (127.0.0.1 in single-user mode).</summary>
+    public string EffectiveHost => Host ?? (SingleUser ? SingleUserDefaultHost : DefaultHost);
 
     public static ServerCommandLine Parse(IReadOnlyList<string> args)
     {
@@ -21,14 +34,22 @@ public sealed record ServerCommandLine
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
-            var arg = args[i];
-            switch (arg)
+            switch (args[i])
             {
                 case "-h" or "--help":
                     result = result with { ShowHelp = true };
                     break;
                 case "--debug":
                     result = result with { Debug = true };
+                    break;
+                case "--single-user":
+                    result = result with { SingleUser = true };
+                    break;
+                case "--allow-remote":
+                    result = result with { AllowRemote = true };
+                    break;
+                case "--stdio":
+                    result = result with { Stdio = true };
                     break;
                 case "--host":
                     if (!TryTakeValue(args, ref i, out var host))
@@ -37,6 +58,14 @@ public sealed record ServerCommandLine
                     }
 
                     result = result with { Host = host };
+                    break;
+                case "--redis":
+                    if (!TryTakeValue(args, ref i, out var redis))
+                    {
+                        return result with { Error = "--redis needs a connection string, e.g. --redis localhost:6379" };
+                    }
+
+                    result = result with { Redis = redis };
                     break;
                 case "--port":
                     if (!TryTakeValue(args, ref i, out var portText)
@@ -48,13 +77,27 @@ public sealed record ServerCommandLine
                     result = result with { Port = port };
                     break;
                 default:
-                    rest.Add(arg);
+                    rest.Add(args[i]);
                     break;
             }
         }
 
-        return result with { HostArguments = rest };
+        result = result with { HostArguments = rest };
+        if (result.SingleUser && !result.Stdio && !result.AllowRemote && !IsLoopback(result.EffectiveHost))
+        {
+            return result with
+            {
+                Error = $"--single-user hands the operator's LNbits wallet to every caller, so it listens on loopback only; " +
+                    $"{result.EffectiveHost} is not loopback. Use --host 127.0.0.1, or add --allow-remote if you really mean it.",
+            };
+        }
+
+        return result;
     }
+
+    public static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     private static bool TryTakeValue(IReadOnlyList<string> args, ref int index, out string value)
     {
@@ -89,13 +132,20 @@ public sealed record ServerCommandLine
         Usage: LnbitsMcp.Server [options]
 
         Options:
-          --host <address>   Address to listen on (default 0.0.0.0).
-          --port <port>      Port to listen on (default 8000).
-          --debug            Log at Debug level.
-          -h, --help         Show this help and exit.
+          --host <address>     Address to listen on (default 0.0.0.0; 127.0.0.1 with --single-user).
+          --port <port>        Port to listen on (default 8000).
+          --debug              Log at Debug level.
+          --single-user        Mode: hand the operator's wallet (LNBITS_URL, LNBITS_API_KEY, LNBITS_AUTH_METHOD)
+                               to every caller. Listens on loopback only unless --allow-remote.
+                               Default mode is multi-user: every user configures their own wallet.
+          --allow-remote       With --single-user: allow a non-loopback --host (anyone who reaches it can pay).
+          --redis <conn>       Redis connection string (same as ConnectionStrings__redis): sessions are then
+                               shared by every instance. Without it sessions are kept in this process.
+          --stdio              Serve MCP over stdin/stdout (for desktop clients on this machine) instead of HTTP.
+          -h, --help           Show this help and exit.
 
         Endpoints: /mcp (Streamable HTTP), /sse + /message (legacy HTTP+SSE), /health, /alive.
-        Without a Redis connection string (ConnectionStrings__redis) sessions are kept in process.
+        Environment: LNBITS_URL (default LNbits URL), LNBITS_API_KEY, LNBITS_AUTH_METHOD, LNBITS_TIMEOUT (seconds).
 
         """);
 }

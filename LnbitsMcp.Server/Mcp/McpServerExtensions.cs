@@ -9,23 +9,12 @@ namespace LnbitsMcp.Server.Mcp;
 public static class McpServerExtensions
 {
     /// <summary>
-    /// The MCP server: Streamable HTTP in the hybrid mode (clients that initialize get an
-    /// Mcp-Session-Id, session-less protocol revisions are served statelessly) plus legacy SSE,
-    /// every tool behind <see cref="ToolCallFilter"/>.
+    /// The MCP server over HTTP: Streamable HTTP in the hybrid mode (clients that initialize get an
+    /// Mcp-Session-Id, session-less protocol revisions are served statelessly) plus legacy SSE.
     /// </summary>
     public static IHostApplicationBuilder AddLnbitsMcpServer(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton<ReplicaIdentity>();
-        builder.Services.AddSingleton<ToolCallFilter>();
-        builder.Services.AddScoped<ToolCallContext>();
-        builder.Services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaConventions>();
-
-        builder.Services.AddMcpServer(options =>
-            {
-                options.ServerInfo = new() { Name = "lnbits-mcp", Title = "LNbits wallet", Version = ServerVersion.Current };
-                options.ServerInstructions = ServerInstructions.Text;
-            })
+        builder.AddLnbitsMcpCore()
             .WithHttpTransport(options =>
             {
                 options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
@@ -33,14 +22,37 @@ public static class McpServerExtensions
                 options.EnableLegacySse = true;
 #pragma warning restore MCP9004
             })
+            .WithSharedEventStreamStore(builder);
+        return builder;
+    }
+
+    /// <summary>The MCP server over stdin/stdout: one user, one implicit session for the whole process.</summary>
+    public static IHostApplicationBuilder AddLnbitsMcpStdioServer(this IHostApplicationBuilder builder)
+    {
+        builder.AddLnbitsMcpCore().WithStdioServerTransport();
+        return builder;
+    }
+
+    /// <summary>Tools, filter and schema conventions, whatever the transport.</summary>
+    private static IMcpServerBuilder AddLnbitsMcpCore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<ReplicaIdentity>();
+        builder.Services.AddSingleton<ToolCallFilter>();
+        builder.Services.AddScoped<ToolCallContext>();
+        builder.Services.AddSingleton<IPostConfigureOptions<McpServerOptions>, ToolSchemaConventions>();
+
+        return builder.Services.AddMcpServer(options =>
+            {
+                options.ServerInfo = new() { Name = "lnbits-mcp", Title = "LNbits wallet", Version = ServerVersion.Current };
+                options.ServerInstructions = ServerInstructions.Text;
+            })
             .WithRequestFilters(filters => filters.AddCallToolFilter(ToolCallFilter.Create))
-            .WithSharedEventStreamStore(builder)
             .WithTools<SessionTools>(ToolJson.Options)
             .WithTools<ConfigurationTools>(ToolJson.Options)
             .WithTools<WalletTools>(ToolJson.Options)
             .WithTools<InvoiceTools>(ToolJson.Options)
             .WithTools<PaymentTools>(ToolJson.Options);
-        return builder;
     }
 
     /// <summary>With Redis, SSE event streams are stored there so <c>Last-Event-ID</c> resumes on any instance.</summary>

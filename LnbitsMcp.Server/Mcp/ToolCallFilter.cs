@@ -13,6 +13,7 @@ namespace LnbitsMcp.Server.Mcp;
 /// every failure into the contract's error result (no stack trace reaches the client).
 /// </summary>
 public sealed partial class ToolCallFilter(
+    IConfiguration configuration,
     IHttpContextAccessor httpContextAccessor,
     ISessionStore sessions,
     ToolSpanEnricher spans,
@@ -92,7 +93,8 @@ public sealed partial class ToolCallFilter(
     private async Task ResolveCallerAsync(ToolCallContext call, RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken, ToolSpanEnricher.ToolSpan? span)
     {
         var http = httpContextAccessor.HttpContext;
-        call.TransportSessionId = request.Server.SessionId;
+        // Over stdio the whole process is one MCP session.
+        call.TransportSessionId = request.Server.SessionId ?? configuration[StdioApplication.TransportSessionKey];
         call.Owner = OwnerKey.Of(request.User ?? http?.User);
         call.ClientAddress = http?.Connection.RemoteIpAddress?.ToString();
         call.HeaderSettings = http is null ? null : HeaderCredentials.Read(http.Request.Headers);

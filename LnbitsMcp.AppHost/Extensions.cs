@@ -35,12 +35,24 @@ public static class Extensions
             .WithEnvironment("Http__AllowedHosts__0", "*")
             .WithEnvironment("Http__AllowedOrigins__0", "*")
             .WithReference(redis).WaitFor(redis)
-            .WithHttpHealthCheck("/health");
+            .WithHealthProbes()
+            .WithCallerAuth();
 
     /// <summary>Every server instance becomes a YARP destination of the edge, and the edge waits for them.</summary>
     public static IResourceBuilder<ProjectResource> WithServerDestinations(
         this IResourceBuilder<ProjectResource> edge, IEnumerable<IResourceBuilder<ProjectResource>> servers)
     {
+        if (edge.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            // Behind the platform's ingress: its public host name is not known here, and the
+            // forwarded client address comes from the ingress inside the environment's network.
+            edge.WithEnvironment("Http__AllowedHosts__0", "*")
+                .WithEnvironment("ForwardedHeaders__TrustedNetworks__0", "10.0.0.0/8")
+                .WithEnvironment("ForwardedHeaders__TrustedNetworks__1", "172.16.0.0/12")
+                .WithEnvironment("ForwardedHeaders__TrustedNetworks__2", "192.168.0.0/16")
+                .WithEnvironment("ForwardedHeaders__TrustedNetworks__3", "100.64.0.0/10");
+        }
+
         foreach (var server in servers)
         {
             edge.WithEnvironment($"ReverseProxy__Clusters__{ServerClusterId}__Destinations__{server.Resource.Name}__Address", server.GetEndpoint("http"))
@@ -48,6 +60,48 @@ public static class Extensions
         }
 
         return edge;
+    }
+
+    /// <summary>
+    /// Readiness on /health and liveness on /alive (the service defaults map both): the dashboard's
+    /// health and WaitFor use the readiness probe; publishers that know probes (Container Apps) use both.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithHealthProbes(this IResourceBuilder<ProjectResource> project)
+    {
+#pragma warning disable ASPIREPROBES001 // Probes are how Container Apps learns health; the API is marked experimental.
+        return project
+            .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
+            .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");
+#pragma warning restore ASPIREPROBES001
+    }
+
+    /// <summary>
+    /// Optional caller authentication: when the parameter <c>auth-jwt-authority</c> (or
+    /// <c>auth-jwt-signing-key</c>) is configured, the servers validate bearer tokens and bind
+    /// sessions to their subject. The signing key is a secret parameter.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithCallerAuth(this IResourceBuilder<ProjectResource> server)
+    {
+        var builder = server.ApplicationBuilder;
+        foreach (var (parameter, setting, secret) in new[]
+        {
+            ("auth-jwt-authority", "Auth__Jwt__Authority", false),
+            ("auth-jwt-audience", "Auth__Jwt__Audience", false),
+            ("auth-jwt-signing-key", "Auth__Jwt__SigningKey", true),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration[$"Parameters:{parameter}"]))
+            {
+                continue;
+            }
+
+            var resource = builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == parameter) is { } existing
+                ? builder.CreateResourceBuilder(existing)
+                : builder.AddParameter(parameter, secret: secret);
+            server.WithEnvironment(setting, resource);
+        }
+
+        return server;
     }
 
     /// <summary>Prints <c>MCP endpoint: &lt;edge url&gt;/mcp</c> once the edge is ready.</summary>

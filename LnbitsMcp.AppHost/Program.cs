@@ -13,7 +13,7 @@ builder.AddProject<Projects.LnbitsMcp_Edge>("edge")
     .WithExternalHttpEndpoints()
     .WithServerDestinations(servers)
     .WithReference(redis).WaitFor(redis)
-    .WithHttpHealthCheck("/health", endpointName: "http")
+    .WithHealthProbes()
     .WithMcpEndpointAnnouncement();
 
 builder.Build().Run();

@@ -27,6 +27,22 @@ public sealed class PublishManifestTests
         var edge = resources.GetProperty("edge");
         Assert.Equal("project.v0", edge.GetProperty("type").GetString());
         Assert.Contains(edge.GetProperty("bindings").EnumerateObject(), binding => binding.Value.TryGetProperty("external", out var external) && external.GetBoolean());
+        // No secret is written into the manifest: every secret-looking value is an expression.
+        foreach (var resource in resources.EnumerateObject().Where(r => r.Value.TryGetProperty("env", out _)))
+        {
+            foreach (var variable in resource.Value.GetProperty("env").EnumerateObject())
+            {
+                if (new[] { "PASSWORD", "KEY", "SECRET", "TOKEN", "redis" }.Any(word => variable.Name.Contains(word, StringComparison.OrdinalIgnoreCase)))
+                {
+                    Assert.StartsWith("{", variable.Value.GetString(), StringComparison.Ordinal);
+                }
+            }
+        }
+
+        Assert.True(resources.GetProperty("redis-password").GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        Assert.Equal("{lnbits-url.value}", resources.GetProperty("server1").GetProperty("env").GetProperty("LNBITS_URL").GetString());
+        Assert.Equal("*", resources.GetProperty("edge").GetProperty("env").GetProperty("Http__AllowedHosts__0").GetString());
+
         foreach (var server in new[] { "server0", "server1" })
         {
             Assert.DoesNotContain(resources.GetProperty(server).GetProperty("bindings").EnumerateObject(),

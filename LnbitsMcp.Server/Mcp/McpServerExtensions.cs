@@ -47,12 +47,15 @@ public static class McpServerExtensions
                 options.ServerInfo = new() { Name = "lnbits-mcp", Title = "LNbits wallet", Version = ServerVersion.Current };
                 options.ServerInstructions = ServerInstructions.Text;
             })
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolCallFilter.Create))
+            .WithRequestFilters(filters => filters
+                .AddCallToolFilter(ToolCallFilter.Create)
+                .AddListToolsFilter(ReadOnlyToolMarker.Create))
             .WithTools<SessionTools>(ToolJson.Options)
             .WithTools<ConfigurationTools>(ToolJson.Options)
             .WithTools<WalletTools>(ToolJson.Options)
             .WithTools<InvoiceTools>(ToolJson.Options)
-            .WithTools<PaymentTools>(ToolJson.Options);
+            .WithTools<PaymentTools>(ToolJson.Options)
+            .WithTools<LimitTools>(ToolJson.Options);
     }
 
     /// <summary>With Redis, SSE event streams are stored there so <c>Last-Event-ID</c> resumes on any instance.</summary>

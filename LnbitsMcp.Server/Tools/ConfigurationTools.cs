@@ -17,6 +17,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
         "(nothing is saved when the check fails) and reports key_type: an admin key can pay, an invoice key makes the session read-only. " +
         "Secrets are kept only in this session (encrypted at rest) and are never shown again unmasked.")]
     public async Task<CallToolResult> ConfigureLnbitsAsync(
+        McpServer server,
         [Description("Base URL of the LNbits server, e.g. https://legend.lnbits.com. Defaults to the operator's LNBITS_URL when set.")] string? lnbits_url = null,
         [Description("Wallet API key (admin key to pay, invoice key for read-only). Required for api_key_header and api_key_query.")] string? api_key = null,
         [Description("How to authenticate: api_key_header (default, X-Api-Key), api_key_query (?api-key=), bearer (a user access token), oauth2 (username and password).")] string? auth_method = null,
@@ -41,6 +42,12 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
         }
 
         access.Call.Session = updated;
+        if (server.SessionId is not null)
+        {
+            // The paying tools' availability depends on the key type: let the client list the tools again.
+            await server.SendNotificationAsync(NotificationMethods.ToolListChangedNotification, cancellationToken);
+        }
+
         return ToolResults.Success(new ConfigureLnbitsResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(), keyType.ToWire(), settings.WalletName!));
     }
 

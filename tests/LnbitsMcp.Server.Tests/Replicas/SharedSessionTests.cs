@@ -18,7 +18,8 @@ public sealed class SharedSessionTests : IAsyncLifetime
     {
         _redis = await RedisServer.StartAsync(persistent: true);
         _sandbox = await Sandbox.StartAsync();
-        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis), ServerReplicas.StartAsync("replica-b", _redis));
+        var limits = new Dictionary<string, string?> { ["Payments__DailyBudgetSats"] = "10000", ["Payments__MaxPaymentsPerHour"] = "1000" };
+        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis, limits), ServerReplicas.StartAsync("replica-b", _redis, limits));
         (_a, _b) = (started[0], started[1]);
     }
 
@@ -63,6 +64,27 @@ public sealed class SharedSessionTests : IAsyncLifetime
         Assert.Single(results, r => r.IsError != true);
         Assert.Equal(19, results.Count(r => r.IsError == true && r.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString() == "already_paid"));
         Assert.InRange(await _sandbox.BalanceMsatAsync(wallet), 10_000_000 - 500_000 - 10_000, 10_000_000 - 500_000);
+    }
+
+    [Fact]
+    public async Task FiftyConcurrentPaymentsAcrossTwoInstancesNeverExceedTheDailyBudget()
+    {
+        var wallet = await _sandbox.CreateWalletAsync("budgeted", 100_000);
+        await using var onA = await ServerReplicas.ConnectAsync(_a.Url);
+        await using var onB = await ServerReplicas.ConnectAsync(_b.Url);
+        var id = (await onA.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
+        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var invoices = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _sandbox.ExternalInvoiceAsync(1_000)));
+
+        var results = await Task.WhenAll(invoices.Select((invoice, i) =>
+            (i % 2 == 0 ? onA : onB).CallRawAsync("pay_invoice", new { session_id = id, bolt11 = invoice.Bolt11 })));
+
+        var paid = results.Count(r => r.IsError != true);
+        Assert.Equal(10, paid);
+        Assert.All(results.Where(r => r.IsError == true), r =>
+            Assert.Equal("limit_exceeded", r.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString()));
+        var spent = 100_000_000 - await _sandbox.BalanceMsatAsync(wallet);
+        Assert.InRange(spent, 10_000_000, 10_000_000 + (10 * 20_000));
     }
 
     [Fact]

@@ -178,7 +178,7 @@ public sealed class BadInputTests : IAsyncLifetime
                     yield return (property.Name, JsonDocument.Parse("1e30").RootElement.Clone());
                     yield return (property.Name, JsonDocument.Parse("9223372036854775808").RootElement.Clone());
                     yield return (property.Name, Json(-1));
-                    if (property.Name is not "offset")
+                    if (property.Value.TryGetProperty("minimum", out var minimum) && minimum.GetDouble() > 0)
                     {
                         yield return (property.Name, Json(0));
                     }

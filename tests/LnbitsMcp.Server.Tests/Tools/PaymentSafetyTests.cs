@@ -217,6 +217,45 @@ public sealed class PaymentSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AUserTightensLimitsButCannotLoosenThem()
+    {
+        var (client, wallet) = await PayerAsync();
+        await using var connection = client;
+
+        var limits = await client.CallOkAsync("set_payment_limits", new { max_payment_sats = 500, confirm_above_sats = 0 });
+        await client.CallErrorAsync("set_payment_limits", "limit_exceeded", new { daily_budget_sats = 1_000_000 });
+        var over = await _sandbox.ExternalInvoiceAsync(501);
+        var refused = await client.CallErrorAsync("pay_invoice", "limit_exceeded", new { bolt11 = over.Bolt11 });
+        var small = await _sandbox.ExternalInvoiceAsync(100);
+        await client.CallErrorAsync("pay_invoice", "confirmation_required", new { bolt11 = small.Bolt11 });
+
+        Assert.Equal(500, limits.GetProperty("max_payment_sats").GetInt64());
+        Assert.Equal(30_000, limits.GetProperty("daily_budget_sats").GetInt64());
+        Assert.Equal(0, limits.GetProperty("confirm_above_sats").GetInt64());
+        Assert.Equal(500, refused.GetProperty("max_payment_sats").GetInt64());
+        Assert.Equal(100_000_000, await _sandbox.BalanceMsatAsync(wallet));
+    }
+
+    [Fact]
+    public async Task ToolsListMarksThePayingToolsOfAReadOnlySession()
+    {
+        var wallet = await _sandbox.CreateWalletAsync("readonly-list", 10);
+        await using var client = await _server.ConnectAsync();
+        var before = await client.ListToolsAsync().AsTask().WaitAsync(ServerHost.Timeout);
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.InvoiceKey });
+
+        var after = await client.ListToolsAsync().AsTask().WaitAsync(ServerHost.Timeout);
+
+        Assert.DoesNotContain(before, t => t.Description.StartsWith("[Unavailable", StringComparison.Ordinal));
+        Assert.All(after.Where(t => t.Name is "pay_invoice" or "pay_lightning_address"), t =>
+        {
+            Assert.StartsWith("[Unavailable in this read-only session", t.Description, StringComparison.Ordinal);
+            Assert.Equal("read_only_session", t.ProtocolTool.Meta?["lnbits_mcp/unavailable"]?.GetValue<string>());
+        });
+        Assert.DoesNotContain(after.Where(t => t.Name is "create_invoice" or "get_wallet_balance"), t => t.Description.StartsWith("[Unavailable", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task APendingPaymentIsPolledUntilItSettles()
     {
         var (client, _) = await PayerAsync();

@@ -12,15 +12,22 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
     private static readonly TimeSpan s_day = TimeSpan.FromHours(24);
     private static readonly TimeSpan s_paidHashLifetime = TimeSpan.FromDays(7);
 
-    private static readonly LuaScript s_reserve = LuaScript.Prepare("""
-        if @hash ~= '' and redis.call('SISMEMBER', @paidKey, @hash) == 1 then return {'already_paid', '0'} end
-        redis.call('ZREMRANGEBYSCORE', @budgetKey, '-inf', @dayAgo)
-        local entries = redis.call('ZRANGE', @budgetKey, 0, -1, 'WITHSCORES')
+    // Forgets entries older than a day, then sums the day's msat (members are "id:amount") and
+    // counts the last hour's payments (scores are times).
+    private const string SumBudget = """
+        redis.call('ZREMRANGEBYSCORE', budgetKey, '-inf', dayAgo)
+        local entries = redis.call('ZRANGE', budgetKey, 0, -1, 'WITHSCORES')
         local spent, lastHour = 0, 0
         for i = 1, #entries, 2 do
           spent = spent + tonumber(string.match(entries[i], ':(%d+)$'))
-          if tonumber(entries[i + 1]) > tonumber(@hourAgo) then lastHour = lastHour + 1 end
+          if tonumber(entries[i + 1]) > tonumber(hourAgo) then lastHour = lastHour + 1 end
         end
+        """;
+
+    private static readonly LuaScript s_reserve = LuaScript.Prepare($$"""
+        if @hash ~= '' and redis.call('SISMEMBER', @paidKey, @hash) == 1 then return {'already_paid', '0'} end
+        local budgetKey, dayAgo, hourAgo = @budgetKey, @dayAgo, @hourAgo
+        {{SumBudget}}
         if spent + tonumber(@amount) > tonumber(@budget) then return {'budget', tostring(spent)} end
         if lastHour >= tonumber(@maxPerHour) then return {'rate', tostring(lastHour)} end
         redis.call('ZADD', @budgetKey, @now, @member)
@@ -38,14 +45,9 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
         return 1
         """);
 
-    private static readonly LuaScript s_usage = LuaScript.Prepare("""
-        redis.call('ZREMRANGEBYSCORE', @budgetKey, '-inf', @dayAgo)
-        local entries = redis.call('ZRANGE', @budgetKey, 0, -1, 'WITHSCORES')
-        local spent, lastHour = 0, 0
-        for i = 1, #entries, 2 do
-          spent = spent + tonumber(string.match(entries[i], ':(%d+)$'))
-          if tonumber(entries[i + 1]) > tonumber(@hourAgo) then lastHour = lastHour + 1 end
-        end
+    private static readonly LuaScript s_usage = LuaScript.Prepare($$"""
+        local budgetKey, dayAgo, hourAgo = @budgetKey, @dayAgo, @hourAgo
+        {{SumBudget}}
         return {tostring(spent), tostring(lastHour)}
         """);
 

@@ -5,31 +5,16 @@ using LnbitsMcp.Testing;
 namespace LnbitsMcp.Server.Tests.E2e;
 
 /// <summary>The official TypeScript MCP SDK client (npm) against the server, over /mcp and /sse.</summary>
-public sealed class TypeScriptClientTests : IAsyncLifetime
+public sealed class TypeScriptClientTests : SandboxServerTests
 {
-    private Sandbox _sandbox = null!;
-    private ServerHost _server = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sandbox = await Sandbox.StartAsync();
-        _server = await ServerHost.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("streamable", "/mcp")]
     [InlineData("sse", "/sse")]
     public async Task TheTypeScriptClientRunsTheWalletStory(string mode, string path)
     {
-        var wallet = await _sandbox.CreateWalletAsync("ts-" + mode, 777);
+        var wallet = await Sandbox.CreateWalletAsync("ts-" + mode, 777);
 
-        var seen = await TypeScriptClient.RunAsync(new Uri(_server.Url, path), mode, _sandbox.Url, wallet.AdminKey);
+        var seen = await TypeScriptClient.RunAsync(new Uri(Server.Url, path), mode, Sandbox.Url, wallet.AdminKey);
 
         TypeScriptScenario.AssertWalletStory(seen, expectedBalanceSat: 777);
     }

@@ -13,7 +13,7 @@ namespace LnbitsMcp.Server.Tests.Tools;
 /// malformed invoices and unknown session ids: each gets a contract error code, the server keeps
 /// serving, and nothing changes in the session or the wallet.
 /// </summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : SandboxServerTests
 {
     private static readonly HashSet<string> s_contractCodes =
     [
@@ -23,30 +23,15 @@ public sealed class BadInputTests : IAsyncLifetime
         "confirmation_declined", "read_only_session",
     ];
 
-    private Sandbox _sandbox = null!;
-    private ServerHost _server = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sandbox = await Sandbox.StartAsync();
-        _server = await ServerHost.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
-
     [Fact]
     public async Task EveryToolAnswersBadInputWithAContractCodeAndChangesNothing()
     {
-        var wallet = await _sandbox.CreateWalletAsync("fuzzed", 10_000);
-        await using var client = await _server.ConnectAsync();
-        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var wallet = await Sandbox.CreateWalletAsync("fuzzed", 10_000);
+        await using var client = await Server.ConnectAsync();
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
         var before = (await client.CallOkAsync("get_lnbits_configuration")).GetRawText();
         var tools = await client.ListToolsAsync().AsTask().WaitAsync(ServerHost.Timeout);
-        var valid = await _sandbox.ExternalInvoiceAsync(10);
+        var valid = await Sandbox.ExternalInvoiceAsync(10);
         var calls = 0;
 
         foreach (var tool in tools.Select(t => t.ProtocolTool))
@@ -77,16 +62,16 @@ public sealed class BadInputTests : IAsyncLifetime
 
         Assert.True(calls > 100, $"only {calls} bad calls were made");
         Assert.Equal(before, (await client.CallOkAsync("get_lnbits_configuration")).GetRawText());
-        Assert.Equal(10_000_000, await _sandbox.BalanceMsatAsync(wallet));
-        Assert.Single(await _sandbox.PaymentsAsync(wallet));
+        Assert.Equal(10_000_000, await Sandbox.BalanceMsatAsync(wallet));
+        Assert.Single(await Sandbox.PaymentsAsync(wallet));
         Assert.Equal("success", (await client.CallOkAsync("pay_invoice", new { bolt11 = valid.Bolt11 })).GetProperty("status").GetString());
     }
 
     [Fact]
     public async Task MalformedInvoicesAreInvalidInvoiceEverywhere()
     {
-        await using var client = await _server.ConnectAsync();
-        var (bolt11, _) = await _sandbox.ExternalInvoiceAsync(10);
+        await using var client = await Server.ConnectAsync();
+        var (bolt11, _) = await Sandbox.ExternalInvoiceAsync(10);
 
         foreach (var bad in MalformedInvoices(bolt11))
         {
@@ -101,7 +86,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task MalformedJsonRpcIsAJsonRpcErrorAndTheServerKeepsServing()
     {
-        using var http = new HttpClient { BaseAddress = _server.Url };
+        using var http = new HttpClient { BaseAddress = Server.Url };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":", Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
@@ -112,7 +97,7 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Contains("\"error\"", body, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
-        await using var client = await _server.ConnectAsync();
+        await using var client = await Server.ConnectAsync();
         await client.CallOkAsync("get_session_info");
     }
 

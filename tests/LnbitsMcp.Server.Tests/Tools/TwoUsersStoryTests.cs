@@ -6,33 +6,18 @@ using ModelContextProtocol.Protocol;
 namespace LnbitsMcp.Server.Tests.Tools;
 
 /// <summary>The full story of two users on one server, over real HTTP with the C# MCP client, against the sandbox.</summary>
-public sealed class TwoUsersStoryTests : IAsyncLifetime
+public sealed class TwoUsersStoryTests : SandboxServerTests
 {
-    private Sandbox _sandbox = null!;
-    private ServerHost _server = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _sandbox = await Sandbox.StartAsync();
-        _server = await ServerHost.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _sandbox.DisposeAsync();
-    }
-
     [Fact]
     public async Task AliceInvoicesBobPaysAndBothSeeTheRightBalancesStatusAndHistory()
     {
-        var aliceWallet = await _sandbox.CreateWalletAsync("alice", balanceSat: 1_000);
-        var bobWallet = await _sandbox.CreateWalletAsync("bob", balanceSat: 50_000);
-        await using var alice = await _server.ConnectAsync();
-        await using var bob = await _server.ConnectAsync();
+        var aliceWallet = await Sandbox.CreateWalletAsync("alice", balanceSat: 1_000);
+        var bobWallet = await Sandbox.CreateWalletAsync("bob", balanceSat: 50_000);
+        await using var alice = await Server.ConnectAsync();
+        await using var bob = await Server.ConnectAsync();
 
-        var aliceConfig = await alice.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = aliceWallet.AdminKey });
-        await bob.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = bobWallet.AdminKey });
+        var aliceConfig = await alice.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = aliceWallet.AdminKey });
+        await bob.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = bobWallet.AdminKey });
         Assert.Equal("admin", aliceConfig.GetProperty("key_type").GetString());
         Assert.Equal("alice", aliceConfig.GetProperty("wallet_name").GetString());
 
@@ -66,7 +51,7 @@ public sealed class TwoUsersStoryTests : IAsyncLifetime
         Assert.Equal(3_100_000, aliceBalance.GetProperty("balance_msat").GetInt64());
         Assert.Equal(3_100, aliceBalance.GetProperty("balance_sat").GetInt64());
         Assert.Equal(47_900_000, bobBalance.GetProperty("balance_msat").GetInt64());
-        Assert.Equal(await _sandbox.BalanceMsatAsync(aliceWallet), aliceBalance.GetProperty("balance_msat").GetInt64());
+        Assert.Equal(await Sandbox.BalanceMsatAsync(aliceWallet), aliceBalance.GetProperty("balance_msat").GetInt64());
 
         var aliceStatus = await alice.CallOkAsync("get_payment_status", new { payment_hash = hash });
         Assert.True(aliceStatus.GetProperty("paid").GetBoolean());
@@ -84,16 +69,16 @@ public sealed class TwoUsersStoryTests : IAsyncLifetime
         Assert.Equal("success", bobHistory.GetProperty("status").GetString());
 
         await bob.CallErrorAsync("pay_invoice", "already_paid", new { bolt11 });
-        Assert.Equal(47_900_000, await _sandbox.BalanceMsatAsync(bobWallet));
+        Assert.Equal(47_900_000, await Sandbox.BalanceMsatAsync(bobWallet));
     }
 
     [Fact]
     public async Task OneUsersSessionNeverShowsAnothersConfigurationOrPayments()
     {
-        var aliceWallet = await _sandbox.CreateWalletAsync("alice-isolated", balanceSat: 5_000);
-        await using var alice = await _server.ConnectAsync();
-        await using var bob = await _server.ConnectAsync();
-        await alice.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = aliceWallet.AdminKey });
+        var aliceWallet = await Sandbox.CreateWalletAsync("alice-isolated", balanceSat: 5_000);
+        await using var alice = await Server.ConnectAsync();
+        await using var bob = await Server.ConnectAsync();
+        await alice.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = aliceWallet.AdminKey });
         var invoice = await alice.CallOkAsync("create_invoice", new { amount = 10, memo = "alice only" });
 
         var bobConfig = await bob.CallOkAsync("get_lnbits_configuration");

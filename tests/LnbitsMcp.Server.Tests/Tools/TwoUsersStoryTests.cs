@@ -93,6 +93,43 @@ public sealed class TwoUsersStoryTests : SandboxServerTests
         Assert.DoesNotContain(aliceWallet.AdminKey, aliceConfig.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WaitForPaymentReportsProgressUntilTheInvoiceIsPaid()
+    {
+        var wallet = await Sandbox.CreateWalletAsync("waiting", 0);
+        await using var client = await Server.ConnectAsync();
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.InvoiceKey });
+        var invoice = await client.CallOkAsync("create_invoice", new { amount = 42 });
+        var hash = invoice.GetProperty("payment_hash").GetString()!;
+        var progress = new List<ModelContextProtocol.ProgressNotificationValue>();
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            using var settled = await Sandbox.Http.PostAsync($"/sandbox/invoices/{hash}/settle", null);
+        });
+
+        var result = await client.CallToolAsync("wait_for_payment", new Dictionary<string, object?> { ["payment_hash"] = hash, ["timeout_seconds"] = 20 },
+            new SynchronousProgress(progress)).AsTask().WaitAsync(ServerHost.Timeout);
+
+        var waited = result.StructuredContent!.Value;
+        Assert.True(waited.GetProperty("paid").GetBoolean());
+        Assert.InRange(waited.GetProperty("waited_seconds").GetDouble(), 2, 15);
+        Assert.True(progress.Count >= 2, $"{progress.Count} progress notifications");
+        Assert.Equal(20, progress[0].Total);
+        Assert.Equal(42_000, await Sandbox.BalanceMsatAsync(wallet));
+    }
+
+    private sealed class SynchronousProgress(List<ModelContextProtocol.ProgressNotificationValue> values) : IProgress<ModelContextProtocol.ProgressNotificationValue>
+    {
+        public void Report(ModelContextProtocol.ProgressNotificationValue value)
+        {
+            lock (values)
+            {
+                values.Add(value);
+            }
+        }
+    }
+
     private static JsonElement Payment(JsonElement list, string hash) =>
         list.GetProperty("payments").EnumerateArray().Single(p => p.GetProperty("payment_hash").GetString() == hash);
 }

@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Attributes;
+using LnbitsMcp.Server.Lightning;
+using LnbitsMcp.Server.Telemetry;
+
+namespace LnbitsMcp.Benchmarks;
+
+/// <summary>The pure hot paths of a payment: decoding (with signature recovery) and log redaction.</summary>
+[MemoryDiagnoser]
+public class DecodeBenchmarks
+{
+    // BOLT 11's first example (mainnet, 2500u, payment secret, description).
+    private const string Invoice =
+        "lnbc2500u1pvjluezsp5zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zygspp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypqdq5xysxxatsyp3k7enxv4jsxqzpu9qrsgquk0rl77nj30yxdy8j9vdx85fkpmdla2087ne0xh8nhedh8w27kyke0lp53ut353s06fv3qfegext0eh0ymjpf39tuven09sam30g4vgpfna3rh";
+
+    private readonly string _logLine = "Tool pay_invoice answered already_paid (session 0123456789abcdef) after LNbits said: Payment already paid.";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        for (var i = 0; i < 50_000; i++)
+        {
+            SecretRedactor.Register(Guid.NewGuid().ToString("N"));
+        }
+    }
+
+    [Benchmark]
+    public bool DecodeBolt11() => Bolt11Decoder.TryDecode(Invoice, out _, out _);
+
+    [Benchmark]
+    public string RedactALogLineWithFiftyThousandLiveSecrets() => SecretRedactor.Redact(_logLine);
+}

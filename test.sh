@@ -18,4 +18,7 @@ if [ -f tests/e2e/package.json ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-dotnet test LnbitsMcp.sln "$@"
+# Build once (in parallel), then run the test assemblies one after another: on 2 cores, the whole-AppHost,
+# edge and replica tests start many processes, and running them side by side only makes them slower.
+dotnet build LnbitsMcp.sln
+dotnet test LnbitsMcp.sln --no-build -m:1 "$@"

@@ -65,10 +65,14 @@ public static class RequestGuards
         await next(context);
     });
 
+    /// <summary>
+    /// Allowed: the configured names, loopback names, and any IP literal — DNS rebinding needs a
+    /// host name the attacker controls, so a request addressed to an IP is not one.
+    /// </summary>
     public static bool HostIsAllowed(HostString host, RequestGuardOptions options)
     {
         var allowed = options.AllowedHosts.Count == 0 ? RequestGuardOptions.DefaultHosts : [.. options.AllowedHosts, .. RequestGuardOptions.DefaultHosts];
-        if (allowed.Contains("*"))
+        if (allowed.Contains("*") || System.Net.IPAddress.TryParse(host.Host.Trim('[', ']'), out _))
         {
             return true;
         }

@@ -5,6 +5,7 @@ using LnbitsMcp.Testing;
 namespace LnbitsMcp.AppHost.Tests;
 
 /// <summary>The README's run command, as a user types it: it starts without Docker or a dev certificate and prints the MCP URL.</summary>
+[Collection(AppHostCollection.Name)]
 public sealed partial class RunCommandTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using ModelContextProtocol.Protocol;
 
 namespace LnbitsMcp.AppHost.Tests;
 
+[Collection(AppHostCollection.Name)]
 public sealed class WholeAppTests(WholeAppFixture fixture) : IClassFixture<WholeAppFixture>
 {
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(60);

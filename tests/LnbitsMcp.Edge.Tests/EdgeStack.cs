@@ -33,7 +33,7 @@ public sealed class EdgeStack : IAsyncDisposable
     public ServiceProcess Edge { get; private set; } = null!;
     public IReadOnlyList<ServiceProcess> Servers => _servers;
     public Uri HttpUrl => new($"http://127.0.0.1:{_httpPort}");
-    public Uri HttpsUrl => new($"https://localhost:{_httpsPort}");
+    public Uri HttpsUrl => new($"https://127.0.0.1:{_httpsPort}");
 
     public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null)
     {

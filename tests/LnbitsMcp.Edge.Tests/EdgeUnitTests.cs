@@ -132,7 +132,9 @@ public sealed class RequestGuardTests
     [InlineData("[::1]:443", true)]
     [InlineData("evil.example", false)]
     [InlineData("localhost.evil.example", false)]
-    public void OnlyLoopbackHostsAreAllowedByDefault(string host, bool allowed) =>
+    [InlineData("192.168.1.20:8000", true)]
+    [InlineData("[2001:db8::1]:8000", true)]
+    public void LoopbackNamesAndIpLiteralsAreAllowedByDefaultButNoOtherName(string host, bool allowed) =>
         Assert.Equal(allowed, RequestGuards.HostIsAllowed(new HostString(host), new RequestGuardOptions()));
 
     [Fact]

@@ -1,0 +1,120 @@
+using System.Net.Http.Headers;
+using System.Text;
+using LnbitsMcp.Testing;
+
+namespace LnbitsMcp.Server.Tests.Replicas;
+
+/// <summary>
+/// SSE event streams are kept in Redis: a stream answered by one instance is resumed with
+/// <c>Last-Event-ID</c> on another (raw HTTP, so the test sees every event id).
+/// </summary>
+public sealed class ResumableStreamTests : IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private ServiceProcess _a = null!;
+    private ServiceProcess _b = null!;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis), ServerReplicas.StartAsync("replica-b", _redis));
+        (_a, _b) = (started[0], started[1]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AStreamAnsweredByOneInstanceIsReplayedByAnotherFromLastEventId()
+    {
+        using var initialize = await PostAsync(_a.Url, null, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        var sessionId = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        await initialize.Content.ReadAsStringAsync();
+        using var initialized = await PostAsync(_a.Url, sessionId, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        using var call = await PostAsync(_a.Url, sessionId, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_session_info","arguments":{}}}""");
+        var events = ParseEvents(await call.Content.ReadAsStringAsync());
+        var answer = events.Single(e => e.Data.Contains("\"id\":2", StringComparison.Ordinal));
+        var before = events.Last(e => e.Id is not null && e != answer);
+
+        using var resume = new HttpRequestMessage(HttpMethod.Get, new Uri(_b.Url, "/mcp"));
+        resume.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        resume.Headers.Add("Mcp-Session-Id", sessionId);
+        resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        resume.Headers.Add("Last-Event-ID", before.Id);
+        using var replay = await _http.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
+        var replayed = await ReadUntilAsync(replay, "\"id\":2");
+
+        Assert.True(replay.IsSuccessStatusCode, $"HTTP {(int)replay.StatusCode}");
+        Assert.Contains("replica-a", replayed, StringComparison.Ordinal); // the answer instance A gave, served by B
+        Assert.Contains(answer.Data, replayed, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(Uri server, string? sessionId, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/mcp")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (sessionId is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", sessionId);
+            request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        }
+
+        var response = await _http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+
+    private static async Task<string> ReadUntilAsync(HttpResponseMessage response, string marker)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(stream);
+        var seen = new StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!seen.ToString().Contains(marker, StringComparison.Ordinal))
+        {
+            var line = await reader.ReadLineAsync(timeout.Token);
+            if (line is null)
+            {
+                break;
+            }
+
+            seen.AppendLine(line);
+        }
+
+        return seen.ToString();
+    }
+
+    private static List<SseEvent> ParseEvents(string text)
+    {
+        var events = new List<SseEvent>();
+        foreach (var block in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            string? id = null;
+            var data = new StringBuilder();
+            foreach (var line in block.Split('\n'))
+            {
+                if (line.StartsWith("id:", StringComparison.Ordinal))
+                {
+                    id = line[3..].Trim();
+                }
+                else if (line.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    data.Append(line[5..].Trim());
+                }
+            }
+
+            events.Add(new SseEvent(id, data.ToString()));
+        }
+
+        return events;
+    }
+
+    private sealed record SseEvent(string? Id, string Data);
+}

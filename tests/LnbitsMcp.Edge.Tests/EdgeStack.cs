@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using LnbitsMcp.Testing;
@@ -14,8 +13,6 @@ public sealed class EdgeStack : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _servers = [];
     private readonly Dictionary<string, string?> _edgeSettings;
-    private readonly int _httpPort = ServiceProcess.FreePort();
-    private readonly int _httpsPort = ServiceProcess.FreePort();
 
     private EdgeStack(RedisServer redis, Sandbox sandbox, string certificatePath, X509Certificate2 certificate, Dictionary<string, string?> edgeSettings)
     {
@@ -31,9 +28,10 @@ public sealed class EdgeStack : IAsyncDisposable
     public string CertificatePath { get; }
     public X509Certificate2 Certificate { get; }
     public ServiceProcess Edge { get; private set; } = null!;
+
     public IReadOnlyList<ServiceProcess> Servers => _servers;
-    public Uri HttpUrl => new($"http://127.0.0.1:{_httpPort}");
-    public Uri HttpsUrl => new($"https://127.0.0.1:{_httpsPort}");
+    public Uri HttpUrl => Edge.Url;
+    public Uri HttpsUrl => Edge.Urls.First(u => u.Scheme == Uri.UriSchemeHttps);
 
     public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null)
     {
@@ -47,12 +45,13 @@ public sealed class EdgeStack : IAsyncDisposable
         return stack;
     }
 
-    /// <summary>Starts (or restarts) the edge process.</summary>
+    /// <summary>Starts the edge process on free ports, or restarts it on the ports it had.</summary>
     public async Task StartEdgeAsync()
     {
+        var urls = Edge is null ? "http://127.0.0.1:0;https://127.0.0.1:0" : $"{HttpUrl};{HttpsUrl}";
         var environment = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_URLS"] = $"{HttpUrl};https://127.0.0.1:{_httpsPort}",
+            ["ASPNETCORE_URLS"] = urls,
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
             ["Tls__CertificatePath"] = CertificatePath,
             ["ReverseProxy__Clusters__servers__HealthCheck__Active__Interval"] = "00:00:02",
@@ -67,7 +66,7 @@ public sealed class EdgeStack : IAsyncDisposable
             environment[key] = value;
         }
 
-        Edge = await ServiceProcess.StartAsync("LnbitsMcp.Edge", [], environment, HttpUrl);
+        Edge = await ServiceProcess.StartAsync("LnbitsMcp.Edge", [], environment);
     }
 
     public async Task<McpClient> ConnectAsync(HttpTransportMode mode = HttpTransportMode.StreamableHttp)
@@ -97,10 +96,8 @@ public sealed class EdgeStack : IAsyncDisposable
         File.Delete(CertificatePath);
     }
 
-    private static Task<ServiceProcess> StartServerAsync(string name, RedisServer redis)
-    {
-        var port = ServiceProcess.FreePort();
-        return ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)],
+    private static Task<ServiceProcess> StartServerAsync(string name, RedisServer redis) =>
+        ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"],
             new Dictionary<string, string?>
             {
                 ["ConnectionStrings__redis"] = redis.ConnectionString,
@@ -109,9 +106,7 @@ public sealed class EdgeStack : IAsyncDisposable
                 ["Payments__Network"] = "regtest",
                 ["Http__AllowedHosts__0"] = "*",
                 ["Http__AllowedOrigins__0"] = "*",
-            },
-            new Uri($"http://127.0.0.1:{port}"));
-    }
+            });
 
     private static (string Path, X509Certificate2 Certificate) CreateTestCertificate()
     {

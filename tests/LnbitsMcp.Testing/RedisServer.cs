@@ -20,7 +20,7 @@ public sealed class RedisServer : IAsyncDisposable
         _persistent = persistent;
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
@@ -28,8 +28,19 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
         var server = new RedisServer(FreePort(), persistent);
-        await server.StartProcessAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await server.StartProcessAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // The free port was taken by someone else before redis-server bound it: pick another.
+                server.Port = FreePort();
+            }
+        }
     }
 
     /// <summary>Stops the server (its data survives only when it was started persistent).</summary>
@@ -115,6 +126,11 @@ public sealed class RedisServer : IAsyncDisposable
         var deadline = DateTime.UtcNow + s_startTimeout;
         while (DateTime.UtcNow < deadline)
         {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited at once (code {_process.ExitCode}); port {Port} may be taken");
+            }
+
             try
             {
                 using var client = new TcpClient();

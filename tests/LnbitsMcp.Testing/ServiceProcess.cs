@@ -15,20 +15,39 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
-    private ServiceProcess(Process process, Uri url)
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Uri> _urls = [];
+
+    private ServiceProcess(Process process)
     {
         _process = process;
-        Url = url;
     }
 
-    public Uri Url { get; }
+    /// <summary>The first plain-HTTP address the service listens on.</summary>
+    public Uri Url => Urls.First(u => u.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>Every address the service said it listens on ("Now listening on: …").</summary>
+    public IReadOnlyList<Uri> Urls
+    {
+        get
+        {
+            lock (_urls)
+            {
+                return [.. _urls];
+            }
+        }
+    }
 
     public bool HasExited => _process.HasExited;
 
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts <paramref name="project"/> (e.g. <c>LnbitsMcp.Server</c>) and waits until <c>/health</c> answers.</summary>
-    public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyList<string> arguments, IDictionary<string, string?> environment, Uri url)
+    /// <summary>
+    /// Starts <paramref name="project"/> (e.g. <c>LnbitsMcp.Server</c>), learns its addresses from its
+    /// "Now listening on" lines (so port 0 can be used: no port is picked ahead and raced for) and
+    /// waits until <c>/health</c> answers on the first HTTP one.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string project, IReadOnlyList<string> arguments, IDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,13 +64,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{project} did not start");
-        var service = new ServiceProcess(process, url);
+        var service = new ServiceProcess(process);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -60,6 +81,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>A port free right now (prefer port 0 and <see cref="Urls"/>: a free port can be taken before it is used).</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -110,6 +132,19 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        var marker = line.IndexOf("Now listening on: ", StringComparison.Ordinal);
+        if (marker >= 0 && Uri.TryCreate(line[(marker + "Now listening on: ".Length)..].Trim(), UriKind.Absolute, out var url))
+        {
+            lock (_urls)
+            {
+                _urls.Add(url);
+            }
+        }
+        else if (line.Contains("Application started", StringComparison.Ordinal))
+        {
+            _listening.TrySetResult();
+        }
+
         while (_output.Count > 400)
         {
             _output.TryDequeue(out _);
@@ -118,6 +153,17 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private async Task WaitHealthyAsync(string project)
     {
+        var started = DateTime.UtcNow + s_startTimeout;
+        while (!_listening.Task.IsCompleted)
+        {
+            if (_process.HasExited || DateTime.UtcNow > started)
+            {
+                throw new InvalidOperationException($"{project} did not start (exit code {(_process.HasExited ? _process.ExitCode : "none")}):\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+
         using var http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } })
         {
             Timeout = TimeSpan.FromSeconds(2),

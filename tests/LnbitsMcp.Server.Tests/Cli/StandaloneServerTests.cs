@@ -73,16 +73,14 @@ public sealed class StandaloneServerTests
     {
         await using var sandbox = await Sandbox.StartAsync();
         var wallet = await sandbox.CreateWalletAsync("operator", 4_321);
-        var port = ServiceProcess.FreePort();
         await using var server = await ServiceProcess.StartAsync("LnbitsMcp.Server",
-            ["--single-user", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["--single-user", "--port", "0"],
             new Dictionary<string, string?>
             {
                 ["LNBITS_URL"] = sandbox.Url.AbsoluteUri,
                 ["LNBITS_API_KEY"] = wallet.AdminKey,
                 ["Security__AllowPrivateNetworks"] = "true",
-            },
-            new Uri($"http://127.0.0.1:{port}"));
+            });
         await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(server.Url, "/mcp") }));
 
         var balance = await client.CallOkAsync("get_wallet_balance");

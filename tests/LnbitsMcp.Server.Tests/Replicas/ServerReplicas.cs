@@ -8,7 +8,6 @@ public static class ServerReplicas
 {
     public static Task<ServiceProcess> StartAsync(string name, RedisServer redis, IDictionary<string, string?>? settings = null)
     {
-        var port = ServiceProcess.FreePort();
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__redis"] = redis.ConnectionString,
@@ -21,8 +20,7 @@ public static class ServerReplicas
             environment[key] = value;
         }
 
-        return ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            environment, new Uri($"http://127.0.0.1:{port}"));
+        return ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], environment);
     }
 
     public static async Task<McpClient> ConnectAsync(Uri server, IDictionary<string, string>? headers = null)

@@ -80,7 +80,7 @@ public sealed partial class ToolCallFilter(
             activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.InternalError);
             LogToolFault(logger, toolName, call.SessionHint, error.GetType().Name);
             return ToolResults.Error(new ToolException(ToolErrorCodes.InternalError,
-                $"The server failed unexpectedly; nothing was changed by this call unless it says so. Trace id: {Activity.Current?.TraceId.ToString() ?? "n/a"}."));
+                $"The server failed unexpectedly. If this was a payment, check get_payment_status before trying again. Trace id: {Activity.Current?.TraceId.ToString() ?? "n/a"}."));
         }
         finally
         {

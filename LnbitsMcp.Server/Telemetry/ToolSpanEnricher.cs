@@ -12,7 +12,7 @@ namespace LnbitsMcp.Server.Telemetry;
 /// </summary>
 public sealed class ToolSpanEnricher : BaseProcessor<Activity>
 {
-    private static readonly TimeSpan s_keep = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan s_keep = TimeSpan.FromMinutes(2); // Redis spans arrive within ~10 s
     private readonly ConcurrentDictionary<ActivitySpanId, ToolSpan> _spans = new();
     private long _lastSweep = Environment.TickCount64;
 

@@ -290,7 +290,7 @@ public sealed partial class LnbitsClient
             LogUnreachable(_logger, operation, "timeout");
             throw LnbitsErrorMapper.Unreachable(_settings.BaseUrl, string.Create(CultureInfo.InvariantCulture, $"no answer within {_settings.TimeoutSeconds} s"));
         }
-        catch (Exception ex) when (ForbiddenDestination(ex) is { } forbidden)
+        catch (Exception ex) when (Security.ForbiddenDestinationException.FindIn(ex) is { } forbidden)
         {
             throw new ToolException(ToolErrorCodes.ForbiddenDestination, forbidden.Message);
         }
@@ -375,9 +375,6 @@ public sealed partial class LnbitsClient
         HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse => "the connection closed before a valid answer",
         _ => ex.StatusCode is { } code ? $"HTTP {(int)code}" : "the request failed",
     };
-
-    private static Security.ForbiddenDestinationException? ForbiddenDestination(Exception ex) =>
-        ex as Security.ForbiddenDestinationException ?? ex.InnerException as Security.ForbiddenDestinationException;
 
     private static StringContent Json<T>(T value, JsonTypeInfo<T> typeInfo) =>
         new(JsonSerializer.Serialize(value, typeInfo), Encoding.UTF8, "application/json");

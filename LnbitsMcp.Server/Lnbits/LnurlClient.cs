@@ -61,7 +61,7 @@ public sealed class LnurlClient(IHttpClientFactory httpClients, IOptions<SsrfGua
 
             return body;
         }
-        catch (Exception ex) when ((ex as ForbiddenDestinationException ?? ex.InnerException as ForbiddenDestinationException) is { } forbidden)
+        catch (Exception ex) when (ForbiddenDestinationException.FindIn(ex) is { } forbidden)
         {
             throw new ToolException(ToolErrorCodes.ForbiddenDestination, forbidden.Message);
         }

@@ -25,4 +25,18 @@ public sealed class ForbiddenDestinationException : Exception
 
     /// <summary>Why, e.g. <c>a link-local address</c> or <c>https is required for public hosts</c>.</summary>
     public string Reason { get; }
+
+    /// <summary>The refusal in an exception or its inner exceptions (the connect step's is wrapped by the handler), or null.</summary>
+    public static ForbiddenDestinationException? FindIn(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is ForbiddenDestinationException forbidden)
+            {
+                return forbidden;
+            }
+        }
+
+        return null;
+    }
 }

@@ -37,7 +37,7 @@ public sealed class SsrfGuardHandler(SsrfGuardOptions options) : DelegatingHandl
             {
                 response = await base.SendAsync(current, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex) when (FindForbidden(ex) is { } forbidden)
+            catch (HttpRequestException ex) when (ForbiddenDestinationException.FindIn(ex) is { } forbidden)
             {
                 ExceptionDispatchInfo.Capture(forbidden).Throw();
                 throw;
@@ -128,18 +128,5 @@ public sealed class SsrfGuardHandler(SsrfGuardOptions options) : DelegatingHandl
         response.Content.Dispose();
         response.Content = limited;
         return response;
-    }
-
-    private static ForbiddenDestinationException? FindForbidden(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is ForbiddenDestinationException forbidden)
-            {
-                return forbidden;
-            }
-        }
-
-        return null;
     }
 }

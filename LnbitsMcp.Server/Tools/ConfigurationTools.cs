@@ -31,10 +31,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
         var session = await access.RequireSessionAsync(cancellationToken);
         var settings = LnbitsSettingsInput.Build(lnbits_url, api_key, auth_method, bearer_token, username, password, wallet_id, timeout_seconds, operatorLnbits);
         var (wallet, keyType) = await clients.Create(settings).ProbeAsync(cancellationToken);
-        var walletKeyName = settings.AuthMethod is LnbitsAuthMethod.Bearer or LnbitsAuthMethod.OAuth2
-            ? (await clients.Create(settings).WalletKeyAsync(cancellationToken)).WalletName
-            : null;
-        settings = settings with { KeyType = keyType, WalletName = walletKeyName ?? wallet.Name };
+        settings = settings with { KeyType = keyType, WalletName = wallet.Name };
         var updated = session with { Lnbits = settings };
         if (!await store.SaveAsync(updated, cancellationToken))
         {
@@ -48,7 +45,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
             await server.SendNotificationAsync(NotificationMethods.ToolListChangedNotification, cancellationToken);
         }
 
-        return ToolResults.Success(new ConfigureLnbitsResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(), keyType.ToWire(), settings.WalletName!));
+        return ToolResults.Success(new ConfigureLnbitsResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(), keyType.ToWire(), wallet.Name));
     }
 
     [McpServerTool(Title = "Show LNbits configuration", ReadOnly = true, Idempotent = true, OpenWorld = false,

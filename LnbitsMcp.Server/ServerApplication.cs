@@ -1,6 +1,7 @@
 using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Pages;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
 
@@ -18,6 +19,7 @@ public static class ServerApplication
         configure?.Invoke(builder);
         builder.AddRequestGuards();
         builder.AddCallerAuth();
+        builder.AddPages();
         builder.AddSessions();
         builder.AddLnbitsClient();
         builder.AddLnbitsMcpServer();
@@ -27,6 +29,7 @@ public static class ServerApplication
         app.UseCallerAuth();
         app.MapDefaultEndpoints();
         app.MapLnbitsMcp();
+        app.MapPages();
         StartupReport.Log(app.Services, app.Configuration, commandLine);
         return app;
     }

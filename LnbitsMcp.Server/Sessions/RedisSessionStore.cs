@@ -27,7 +27,7 @@ public sealed class RedisSessionStore(
           redis.call('ZREMRANGEBYSCORE', @addressSet, '-inf', now)
           if redis.call('ZCARD', @addressSet) >= tonumber(@maxAddress) then return {-2, redis.call('ZCARD', @addressSet)} end
         end
-        redis.call('HSET', @key, 'doc', @doc, 'last', now, 'owner_set', @ownerSet, 'address_set', @addressSet)
+        redis.call('HSET', @key, 'doc', @doc, 'last', now, 'owner_set', @ownerSet, 'address_set', @addressSet, 'ttl', @ttl)
         redis.call('PEXPIRE', @key, @ttl)
         for _, set in ipairs({@ownerSet, @addressSet, @allSet}) do
           if set ~= '' then
@@ -40,8 +40,12 @@ public sealed class RedisSessionStore(
 
     // Reads a session and slides its expiry (and its entries in the count sets) in one round trip.
     private const string TouchBody = """
-        local values = redis.call('HMGET', sessionKey, 'doc', 'owner_set', 'address_set')
+        local values = redis.call('HMGET', sessionKey, 'doc', 'owner_set', 'address_set', 'ttl')
         if not values[1] then return false end
+        if values[4] then
+          ttl = tonumber(values[4])
+          expiresAt = tonumber(now) + ttl
+        end
         redis.call('HSET', sessionKey, 'last', now)
         redis.call('PEXPIRE', sessionKey, ttl)
         for _, set in ipairs({values[2], values[3], allSet}) do
@@ -69,8 +73,9 @@ public sealed class RedisSessionStore(
 
     private static readonly LuaScript s_save = LuaScript.Prepare("""
         if redis.call('EXISTS', @key) == 0 then return 0 end
+        local ttl = tonumber(redis.call('HGET', @key, 'ttl') or @ttl)
         redis.call('HSET', @key, 'doc', @doc, 'last', @now)
-        redis.call('PEXPIRE', @key, @ttl)
+        redis.call('PEXPIRE', @key, ttl)
         return 1
         """);
 
@@ -87,8 +92,9 @@ public sealed class RedisSessionStore(
     {
         var now = time.GetUtcNow();
         var id = SessionId.New();
-        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now };
-        var expiresAt = now + IdleTimeout;
+        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now, IdleTimeout = request.IdleTimeout };
+        var idle = request.IdleTimeout ?? IdleTimeout;
+        var expiresAt = now + idle;
         var result = (RedisResult[])(await Database.ScriptEvaluateAsync(s_create, new
         {
             key = (RedisKey)RedisKeys.Session(session.Key),
@@ -97,7 +103,7 @@ public sealed class RedisSessionStore(
             allSet = RedisKeys.AllSessions,
             doc = serializer.Serialize(session),
             now = now.ToUnixTimeMilliseconds(),
-            ttl = (long)IdleTimeout.TotalMilliseconds,
+            ttl = (long)idle.TotalMilliseconds,
             expiresAt = expiresAt.ToUnixTimeMilliseconds(),
             member = session.Key,
             maxOwner = options.Value.MaxPerOwner,

@@ -9,7 +9,7 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Tools;
 
 [McpServerToolType]
-public sealed class ConfigurationTools(SessionAccess access, ISessionStore store, OperatorLnbits operatorLnbits, LnbitsClientFactory clients)
+public sealed class ConfigurationTools(SessionAccess access, ISessionStore store, OperatorLnbits operatorLnbits, LnbitsClientFactory clients, LnbitsConnector connector)
 {
     [McpServerTool(Title = "Configure LNbits", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(ConfigureLnbitsResult))]
@@ -28,10 +28,15 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
         [Description("Seconds to wait for LNbits on each request, 1-120. Default 30 (or the operator's LNBITS_TIMEOUT).")][Range(1, 120)] int? timeout_seconds = null,
         CancellationToken cancellationToken = default)
     {
+        if (access.Call.OAuthScopes is not null)
+        {
+            throw new ToolException(ToolErrorCodes.InvalidArgument,
+                "This OAuth connection's wallet was chosen on the connect page; to use another wallet, connect again (and revoke this one at /connections).");
+        }
+
         var session = await access.RequireSessionAsync(cancellationToken);
         var settings = LnbitsSettingsInput.Build(lnbits_url, api_key, auth_method, bearer_token, username, password, wallet_id, timeout_seconds, operatorLnbits);
-        var (wallet, keyType) = await clients.Create(settings).ProbeAsync(cancellationToken);
-        settings = settings with { KeyType = keyType, WalletName = wallet.Name };
+        settings = await connector.CheckAsync(settings, cancellationToken);
         var updated = session with { Lnbits = settings };
         if (!await store.SaveAsync(updated, cancellationToken))
         {
@@ -45,7 +50,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
             await server.SendNotificationAsync(NotificationMethods.ToolListChangedNotification, cancellationToken);
         }
 
-        return ToolResults.Success(new ConfigureLnbitsResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(), keyType.ToWire(), wallet.Name));
+        return ToolResults.Success(new ConfigureLnbitsResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(), settings.KeyType.ToWire(), settings.WalletName ?? string.Empty));
     }
 
     [McpServerTool(Title = "Show LNbits configuration", ReadOnly = true, Idempotent = true, OpenWorld = false,

@@ -68,6 +68,7 @@ public static class AuthorizationServerExtensions
                     });
                 server.RegisterScopes(OAuthScopes.WalletRead, OAuthScopes.WalletPay, Scopes.OfflineAccess);
                 server.EnableDegradedMode();
+                server.DisableResourceValidation(); // the resource is this server's public MCP URL, checked per request by our handlers
                 server.SetAccessTokenLifetime(auth.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(auth.RefreshTokenLifetime)
                     .SetAuthorizationCodeLifetime(auth.AuthorizationCodeLifetime);

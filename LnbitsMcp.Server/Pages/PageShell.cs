@@ -35,7 +35,7 @@ public static class PageShell
         var formAction = string.Join(' ', new[] { "'self'" }.Concat(formTargets ?? []));
         headers.ContentSecurityPolicy = $"default-src 'none'; style-src '{s_styleHash}'; img-src 'self'; form-action {formAction}; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
+        headers["Referrer-Policy"] = "same-origin"; // not no-referrer: Chromium then sends "Origin: null" on our own form posts
         headers.CacheControl = "no-store";
         headers.XFrameOptions = "DENY";
         var html = $"""

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using LnbitsMcp.Server.Security;
+using Microsoft.IdentityModel.Tokens;
 using LnbitsMcp.Server.Sessions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
@@ -23,18 +25,12 @@ public static class AuthorizationServerExtensions
 
     public static IHostApplicationBuilder AddAuthorizationServer(this IHostApplicationBuilder builder, AuthOptions auth)
     {
+        // OpenIddict logs whole token requests (code_verifier included) at Information: keep its logs to warnings.
+        builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ClientMetadataDocuments>();
         builder.Services.AddSingleton<OAuthClients>();
         builder.Services.AddSingleton<Connections>();
-        if (builder.UsesRedis())
-        {
-            builder.Services.AddSingleton<IOAuthStore, RedisOAuthStore>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IOAuthStore, InProcessOAuthStore>();
-        }
 
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: a metadata document is fetched once, not retried.
         builder.Services.AddHttpClient(ClientMetadataDocuments.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
@@ -78,8 +74,10 @@ public static class AuthorizationServerExtensions
                 }
 
                 // Every token is a Data Protection payload (key ring in Redis); OpenIddict still wants JWT keys
-                // at start, which sign nothing here (no identity tokens, no JWKS endpoint).
-                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                // at start, which sign and encrypt nothing here (no identity tokens, no JWKS endpoint): cheap
+                // throwaway ones (an RSA key would cost seconds of start-up on a small machine).
+                server.AddEncryptionKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)))
+                    .AddSigningKey(new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)));
                 server.UseDataProtection();
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

@@ -1,4 +1,5 @@
 using System.Text;
+using LnbitsMcp.Server.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,16 @@ public static class CallerAuthExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSingleton<ResourceServerGate>();
+        builder.Services.AddSingleton<SessionLinks>();
+        if (builder.UsesRedis())
+        {
+            builder.Services.AddSingleton<IOAuthStore, RedisOAuthStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IOAuthStore, InProcessOAuthStore>();
+        }
+
         var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         var jwt = builder.Configuration.GetSection(CallerAuthOptions.SectionName).Get<CallerAuthOptions>() ?? new CallerAuthOptions();
         if (jwt.Enabled)
@@ -58,6 +69,7 @@ public static class CallerAuthExtensions
             throw new InvalidOperationException("Auth:Jwt:SigningKey must be at least 32 characters.");
         }
 
+        builder.Services.AddSingleton<ExternalIssuer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
@@ -80,16 +92,22 @@ public static class CallerAuthExtensions
     /// <summary>Authenticates callers, then lets <see cref="ResourceServerGate"/> guard the MCP endpoints.</summary>
     public static WebApplication UseCallerAuth(this WebApplication app)
     {
-        if (app.Services.GetService<IAuthenticationSchemeProvider>() is null)
+        var builtIn = app.Services.GetService<Connections>() is not null;
+        if (!builtIn && app.Services.GetService<ExternalIssuer>() is null)
         {
-            return app;
+            return app; // Auth:Mode none without an external issuer: bearer headers mean nothing here
         }
 
-        var builtIn = app.Services.GetService<Connections>() is not null;
+        if (builtIn)
+        {
+            // Build OpenIddict's options now, not on the first request (a client probing the protocol would time out).
+            _ = app.Services.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
+            _ = app.Services.GetRequiredService<IOptionsMonitor<OpenIddict.Validation.OpenIddictValidationOptions>>().CurrentValue;
+        }
+
         app.UseAuthentication();
         var gate = app.Services.GetRequiredService<ResourceServerGate>();
         app.Use((context, next) => gate.InvokeAsync(context, next, builtIn));
-        app.UseAuthorization();
         return app;
     }
 
@@ -97,4 +115,7 @@ public static class CallerAuthExtensions
     public static bool HasBuiltInAuthorizationServer(this IServiceProvider services) => services.GetService<Connections>() is not null;
 
     internal static AuthOptions Auth(this IServiceProvider services) => services.GetRequiredService<IOptions<AuthOptions>>().Value;
+
+    /// <summary>Marks that <c>Auth:Jwt</c> configured an external issuer.</summary>
+    private sealed class ExternalIssuer;
 }

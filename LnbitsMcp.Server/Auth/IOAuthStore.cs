@@ -21,6 +21,9 @@ public interface IOAuthStore
 
     Task PutOnceAsync(OneUseKind kind, string id, string json, TimeSpan lifetime, CancellationToken cancellationToken);
 
+    /// <summary>Reads an item without using it up.</summary>
+    Task<string?> PeekOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken);
+
     /// <summary>Returns the item and deletes it in one step: a second take gets null.</summary>
     Task<string?> TakeOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken);
 

@@ -25,6 +25,9 @@ public sealed class InProcessOAuthStore(TimeProvider time) : IOAuthStore
         return Task.CompletedTask;
     }
 
+    public Task<string?> PeekOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_items.TryGetValue(OAuthRedisKeys.OneUse(kind, id), out var item) && item.ExpiresAt > time.GetUtcNow() ? item.Value : null);
+
     public Task<string?> TakeOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken) =>
         Task.FromResult(_items.TryRemove(OAuthRedisKeys.OneUse(kind, id), out var item) && item.ExpiresAt > time.GetUtcNow() ? item.Value : null);
 

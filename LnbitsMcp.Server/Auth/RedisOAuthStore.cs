@@ -46,17 +46,26 @@ public sealed class RedisOAuthStore(IConnectionMultiplexer redis) : IOAuthStore
 
     private IDatabase Database => redis.GetDatabase();
 
+    /// <summary>A registration unused this long is forgotten (a client then registers again).</summary>
+    public static readonly TimeSpan ClientIdleLifetime = TimeSpan.FromDays(180);
+
     public Task SaveClientAsync(RegisteredClient client, CancellationToken cancellationToken) =>
-        Database.StringSetAsync(OAuthRedisKeys.Client(client.ClientId), JsonSerializer.Serialize(client, OAuthJson.Default.RegisteredClient));
+        Database.StringSetAsync(OAuthRedisKeys.Client(client.ClientId), JsonSerializer.Serialize(client, OAuthJson.Default.RegisteredClient), ClientIdleLifetime);
 
     public async Task<RegisteredClient?> FindClientAsync(string clientId, CancellationToken cancellationToken)
     {
-        var json = await Database.StringGetAsync(OAuthRedisKeys.Client(clientId));
+        var json = await Database.StringGetSetExpiryAsync(OAuthRedisKeys.Client(clientId), ClientIdleLifetime);
         return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)json!, OAuthJson.Default.RegisteredClient);
     }
 
     public Task PutOnceAsync(OneUseKind kind, string id, string json, TimeSpan lifetime, CancellationToken cancellationToken) =>
         Database.StringSetAsync(OAuthRedisKeys.OneUse(kind, id), json, lifetime);
+
+    public async Task<string?> PeekOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken)
+    {
+        var value = await Database.StringGetAsync(OAuthRedisKeys.OneUse(kind, id));
+        return value.IsNull ? null : (string)value!;
+    }
 
     public async Task<string?> TakeOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken)
     {

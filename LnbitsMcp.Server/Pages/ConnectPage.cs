@@ -53,6 +53,7 @@ public static class ConnectPage
 
         if (context.Request.Query[TicketParameter].ToString() is { Length: > 0 } ticketId)
         {
+            Telemetry.SecretRedactor.Register(ticketId);
             return await FinishAsync(context, request, ticketId, store, urls, time);
         }
 
@@ -90,30 +91,18 @@ public static class ConnectPage
         };
         if (!ticket.Denied)
         {
-            try
+            var checkedWallet = await WalletCheck.RunAsync(input, connector, operatorLnbits, context.RequestAborted);
+            if (checkedWallet.Settings is not { } settings)
             {
-                var settings = input.Settings(operatorLnbits);
-                var limits = input.Limits();
-                if (settings.AuthMethod is LnbitsAuthMethod.Bearer or LnbitsAuthMethod.OAuth2 && settings.WalletId is null)
-                {
-                    var wallets = await connector.ListWalletsAsync(settings, context.RequestAborted);
-                    if (wallets.Count > 1)
-                    {
-                        return Form(context, redirectUri, client, oauth, input, "This LNbits user has several wallets: choose the one to connect.", wallets, antiforgery, payments.Value);
-                    }
-                }
+                return Form(context, redirectUri, client, oauth, input, checkedWallet.Message, checkedWallet.Wallets, antiforgery, payments.Value);
+            }
 
-                settings = await connector.CheckAsync(settings, context.RequestAborted);
-                var connection = await connections.CreateAsync(subject, client, settings, limits, input.ReadOnly, context.RequestAborted);
-                ticket = ticket with { ConnectionKey = connection.ConnectionKey, Scopes = connection.Scopes };
-            }
-            catch (ToolException error)
-            {
-                return Form(context, redirectUri, client, oauth, input, $"{error.Code}: {error.Message}", wallets: null, antiforgery, payments.Value);
-            }
+            var connection = await connections.CreateAsync(subject, client, settings, checkedWallet.Limits, input.ReadOnly, context.RequestAborted);
+            ticket = ticket with { ConnectionKey = connection.ConnectionKey, Scopes = connection.Scopes };
         }
 
         var ticketId = AuthorizationServerHandlers.NewId() + AuthorizationServerHandlers.NewId();
+        Telemetry.SecretRedactor.Register(ticketId);
         await store.PutOnceAsync(OneUseKind.ConsentTicket, ticketId, JsonSerializer.Serialize(ticket, OAuthJson.Default.ConsentTicket), s_ticketLifetime, context.RequestAborted);
         var query = QueryString.Create(oauth.Append(KeyValuePair.Create(TicketParameter, ticketId)).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
         context.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; form-action 'self' {PageShell.Origin(redirectUri)}; frame-ancestors 'none'";
@@ -187,66 +176,9 @@ public static class ConnectPage
             html.Append(CultureInfo.InvariantCulture, $"""<input type="hidden" name="{PageShell.Encode(name)}" value="{PageShell.Encode(value)}">""");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"""
-            <fieldset><legend>LNbits wallet</legend>
-            <label for="lnbits_url">LNbits URL</label>
-            <input id="lnbits_url" name="lnbits_url" type="url" placeholder="https://your-lnbits.example" value="{PageShell.Encode(input.LnbitsUrl)}">
-            <label for="auth_method">How to sign in</label>
-            <select id="auth_method" name="auth_method">
-            {Option("api_key_header", "Wallet key (X-Api-Key header)", input.AuthMethod)}
-            {Option("api_key_query", "Wallet key (api-key in the query)", input.AuthMethod)}
-            {Option("bearer", "LNbits user access token", input.AuthMethod)}
-            {Option("oauth2", "LNbits username and password", input.AuthMethod)}
-            </select>
-            <label for="api_key">Wallet key (admin key to pay, invoice key to read only)</label>
-            <input id="api_key" name="api_key" type="password" autocomplete="off">
-            <label for="bearer_token">LNbits access token (for the token method)</label>
-            <input id="bearer_token" name="bearer_token" type="password" autocomplete="off">
-            <label for="username">LNbits username (for username and password)</label>
-            <input id="username" name="username" type="text" autocomplete="username" value="{PageShell.Encode(input.Username)}">
-            <label for="password">LNbits password</label>
-            <input id="password" name="password" type="password" autocomplete="current-password">
-            """);
-        if (wallets is { Count: > 0 })
-        {
-            html.Append("""<label for="wallet_id">Wallet</label><select id="wallet_id" name="wallet_id">""");
-            foreach (var (id, name) in wallets)
-            {
-                html.Append(Option(id, name, input.WalletId));
-            }
-
-            html.Append("</select>");
-        }
-        else
-        {
-            html.Append(CultureInfo.InvariantCulture, $"""
-                <label for="wallet_id">Wallet id (token methods; empty = the first wallet)</label>
-                <input id="wallet_id" name="wallet_id" type="text" value="{PageShell.Encode(input.WalletId)}">
-                """);
-        }
-
-        html.Append(CultureInfo.InvariantCulture, $"""
-            </fieldset>
-            <fieldset><legend>Limits for this connection (empty = the server's)</legend>
-            <label for="max_payment_sats">Largest single payment, sats (server: {limits.MaxPaymentSats})</label>
-            <input id="max_payment_sats" name="max_payment_sats" type="number" min="0" inputmode="numeric" value="{PageShell.Encode(input.MaxPaymentSats)}">
-            <label for="daily_budget_sats">Budget per 24 hours, sats (server: {limits.DailyBudgetSats})</label>
-            <input id="daily_budget_sats" name="daily_budget_sats" type="number" min="0" inputmode="numeric" value="{PageShell.Encode(input.DailyBudgetSats)}">
-            <label for="confirm_above_sats">Ask me before paying more than, sats (server: {limits.ConfirmAboveSats})</label>
-            <input id="confirm_above_sats" name="confirm_above_sats" type="number" min="0" inputmode="numeric" value="{PageShell.Encode(input.ConfirmAboveSats)}">
-            <p class="check"><input id="read_only" name="read_only" type="checkbox" value="on"{(input.ReadOnly ? " checked" : string.Empty)}>
-            <label for="read_only">Read-only: this app may never pay</label></p>
-            <p class="note">Limits above the server's are capped at the server's.</p>
-            </fieldset>
-            <button class="primary" type="submit" name="action" value="allow">Allow</button>
-            <button type="submit" name="action" value="deny">Deny</button>
-            </form>
-            """);
+        WalletFormFields.Append(html, input, wallets, limits, readOnlyBox: true);
         return PageShell.Render(context, "Connect an LNbits wallet", html.ToString(), formTargets: PageShell.Origin(redirectUri) is { } origin ? [origin] : null);
     }
-
-    private static string Option(string value, string label, string? selected) =>
-        $"""<option value="{PageShell.Encode(value)}"{(string.Equals(value, selected, StringComparison.Ordinal) ? " selected" : string.Empty)}>{PageShell.Encode(label)}</option>""";
 
     private static Dictionary<string, string> RequestParameters(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source)
     {

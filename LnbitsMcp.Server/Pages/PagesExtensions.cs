@@ -21,6 +21,8 @@ public static class PagesExtensions
     /// <summary>The connect page, dynamic client registration and the connections page.</summary>
     public static WebApplication MapPages(this WebApplication app)
     {
+        app.MapGet(SessionLinks.PagePath + "/{link}", SessionLinkPage.ShowAsync);
+        app.MapPost(SessionLinks.PagePath + "/{link}", SessionLinkPage.SubmitAsync).DisableAntiforgery();
         if (!app.Services.HasBuiltInAuthorizationServer())
         {
             return app;

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Lnbits;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Sessions;
@@ -9,7 +10,7 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Tools;
 
 [McpServerToolType]
-public sealed class ConfigurationTools(SessionAccess access, ISessionStore store, OperatorLnbits operatorLnbits, LnbitsClientFactory clients, LnbitsConnector connector)
+public sealed class ConfigurationTools(SessionAccess access, ISessionStore store, OperatorLnbits operatorLnbits, LnbitsClientFactory clients, LnbitsConnector connector, SessionLinks links)
 {
     [McpServerTool(Title = "Configure LNbits", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(ConfigureLnbitsResult))]
@@ -35,6 +36,15 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
         }
 
         var session = await access.RequireSessionAsync(cancellationToken);
+        if (links.CanElicit(server, api_key, bearer_token, password))
+        {
+            // CONTRACT §8: a client with URL-mode elicitation sends the person to our page; no key passes through the model.
+            var linked = await links.ElicitAsync(server, session, cancellationToken);
+            access.Call.Session = linked;
+            var chosen = linked.Lnbits!;
+            return ToolResults.Success(new ConfigureLnbitsResult(true, chosen.BaseUrl.AbsoluteUri, chosen.AuthMethod.ToWire(), chosen.KeyType.ToWire(), chosen.WalletName ?? string.Empty));
+        }
+
         var settings = LnbitsSettingsInput.Build(lnbits_url, api_key, auth_method, bearer_token, username, password, wallet_id, timeout_seconds, operatorLnbits);
         settings = await connector.CheckAsync(settings, cancellationToken);
         var updated = session with { Lnbits = settings };

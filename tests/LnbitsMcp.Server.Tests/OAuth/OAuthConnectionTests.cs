@@ -325,6 +325,80 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
         Assert.Contains("no connections", await page.InnerTextAsync("main"));
     }
 
+    [Fact]
+    public async Task TwoBrowsersConnectTwoWalletsThatNeverCrossAndRevokingOneOnThePageStopsOnlyIt()
+    {
+        var aliceWallet = await stack.Sandbox.CreateWalletAsync("alice-wallet", 3_000);
+        var bobWallet = await stack.Sandbox.CreateWalletAsync("bob-wallet", 4_000);
+        await using var aliceBrowser = await stack.Browser.NewProfileAsync();
+        await using var bobBrowser = await stack.Browser.NewProfileAsync();
+        var alicePage = await aliceBrowser.NewPageAsync();
+        var (_, alice, _) = await stack.Flow().ConnectAsync(alicePage, new WalletChoice(stack.Sandbox.Url, aliceWallet.AdminKey, DailyBudgetSats: "1000"), "Alice's assistant");
+        var (_, bob, _) = await stack.Flow().ConnectAsync(await bobBrowser.NewPageAsync(), new WalletChoice(stack.Sandbox.Url, bobWallet.AdminKey), "Bob's assistant");
+
+        await using var aliceClient = await ConnectWithTokenAsync(alice);
+        await using var bobClient = await ConnectWithTokenAsync(bob);
+        Assert.Equal("alice-wallet", (await aliceClient.CallOkAsync("get_wallet_details")).GetProperty("name").GetString());
+        Assert.Equal("bob-wallet", (await bobClient.CallOkAsync("get_wallet_details")).GetProperty("name").GetString());
+        var aliceSession = (await aliceClient.CallOkAsync("create_session")).GetProperty("session_id").GetString();
+        await bobClient.CallErrorAsync("get_wallet_balance", "session_not_found", new { session_id = aliceSession });
+        Assert.Equal(3_000, (await aliceClient.CallOkAsync("get_wallet_balance", new { session_id = aliceSession })).GetProperty("balance_sat").GetInt64());
+
+        var (over, _) = await stack.Sandbox.ExternalInvoiceAsync(1_500);
+        await aliceClient.CallErrorAsync("pay_invoice", "limit_exceeded", new { bolt11 = over });
+
+        await alicePage.GotoAsync(new Uri(Server, "/connections").AbsoluteUri);
+        var listed = await alicePage.InnerTextAsync("main");
+        Assert.Contains("Alice's assistant", listed);
+        Assert.Contains("alice-wallet", listed);
+        Assert.Contains("1000 sats per 24 h", listed);
+        Assert.DoesNotContain("Bob", listed);
+        await alicePage.ClickAsync("button[aria-label=\"Revoke Alice's assistant\"]");
+        Assert.Contains("revoked", await alicePage.InnerTextAsync("main"));
+
+        using var refused = await PostMcpAsync(alice, ToolsList);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(4_000, (await bobClient.CallOkAsync("get_wallet_balance")).GetProperty("balance_sat").GetInt64());
+    }
+
+    [Fact]
+    public async Task LegacySseWithATokenUsesItsConnection()
+    {
+        var wallet = await stack.Sandbox.CreateWalletAsync("sse-wallet", 2_500);
+        await using var profile = await stack.Browser.NewProfileAsync();
+        var (_, access, _) = await stack.Flow().ConnectAsync(await profile.NewPageAsync(), new WalletChoice(stack.Sandbox.Url, wallet.AdminKey));
+        await using var client = await ConnectWithTokenAsync(access, HttpTransportMode.Sse);
+        Assert.Equal(2_500, (await client.CallOkAsync("get_wallet_balance")).GetProperty("balance_sat").GetInt64());
+        Assert.Equal("oauth", (await client.CallOkAsync("get_session_info")).GetProperty("auth").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheTypeScriptSdkClientConnectsAndUsesTheWallet(bool withMetadataDocument)
+    {
+        var wallet = await stack.Sandbox.CreateWalletAsync("ts-wallet", 6_000);
+        await using var profile = await stack.Browser.NewProfileAsync();
+        var page = await profile.NewPageAsync();
+        var result = await TypeScriptOAuthClient.RunAsync(new Uri(Server, "/mcp"), OAuthFlow.RedirectUri,
+            withMetadataDocument ? stack.Documents.ClientId : null,
+            async authorize => (await ConsentAsync(page, authorize, new WalletChoice(stack.Sandbox.Url, wallet.AdminKey))).Code!);
+
+        Assert.True(result.GetProperty("unauthorized").GetBoolean());
+        Assert.True(result.GetProperty("has_refresh_token").GetBoolean());
+        if (withMetadataDocument)
+        {
+            Assert.Equal(stack.Documents.ClientId, result.GetProperty("registered_client_id").GetString());
+        }
+        else
+        {
+            Assert.StartsWith("mcp_", result.GetProperty("registered_client_id").GetString());
+        }
+
+        Assert.Equal("oauth", result.GetProperty("info").GetProperty("structured").GetProperty("auth").GetString());
+        Assert.Equal(6_000, result.GetProperty("balance").GetProperty("structured").GetProperty("balance_sat").GetInt64());
+    }
+
     private const string ToolsList = """{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}""";
 
     private static Task<AuthorizationResult> ConsentAsync(Microsoft.Playwright.IPage page, Uri authorizeUrl, WalletChoice wallet, Func<Microsoft.Playwright.IPage, Task>? look = null) =>
@@ -343,7 +417,7 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
             await p.ClickAsync("button[name=action][value=allow]");
         });
         var query = QueryHelpers.ParseQuery(redirect.Query);
-        return new AuthorizationResult { Code = query["code"], State = query["state"], Iss = query["iss"] };
+        return new AuthorizationResult { Code = query["code"], State = query.GetValueOrDefault("state"), Iss = query["iss"] };
     }
 
     private async Task<McpClient> ConnectWithSdkAsync(ClientOAuthOptions oauth)
@@ -357,35 +431,18 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
         return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" }).WaitAsync(TimeSpan.FromSeconds(90));
     }
 
-    /// <summary>One JSON-RPC request with the bearer token, in an MCP session opened with the same token (initialize first).</summary>
-    private async Task<HttpResponseMessage> PostMcpAsync(string accessToken, string json)
+    private async Task<McpClient> ConnectWithTokenAsync(string accessToken, HttpTransportMode mode = HttpTransportMode.StreamableHttp)
     {
-        using var http = new HttpClient { BaseAddress = Server, Timeout = TimeSpan.FromSeconds(60) };
-        using var initialize = McpRequest(accessToken, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
-        using var opened = await http.SendAsync(initialize);
-        if (!opened.IsSuccessStatusCode)
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
-            return await http.SendAsync(McpRequest(accessToken, json));
-        }
-
-        var session = opened.Headers.GetValues("Mcp-Session-Id").Single();
-        using var initialized = McpRequest(accessToken, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session);
-        (await http.SendAsync(initialized)).Dispose();
-        return await http.SendAsync(McpRequest(accessToken, json, session));
+            Endpoint = new Uri(Server, mode == HttpTransportMode.Sse ? "/sse" : "/mcp"),
+            TransportMode = mode,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + accessToken },
+        });
+        return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" }).WaitAsync(TimeSpan.FromSeconds(60));
     }
 
-    private static HttpRequestMessage McpRequest(string accessToken, string json, string? session = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
-        if (session is not null)
-        {
-            request.Headers.Add("Mcp-Session-Id", session);
-        }
+    private Task<HttpResponseMessage> PostMcpAsync(string accessToken, string json) => McpHttp.PostAsync(Server, accessToken, json);
 
-        return request;
-    }
+    private static HttpRequestMessage McpRequest(string accessToken, string json) => McpHttp.Request(accessToken, json);
 }

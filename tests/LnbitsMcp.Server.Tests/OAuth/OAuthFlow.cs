@@ -115,5 +115,24 @@ public sealed class OAuthFlow(Uri server)
         return (clientId, body.GetProperty("access_token").GetString()!, body.GetProperty("refresh_token").GetString()!);
     }
 
+    /// <summary>The connect page driven by plain HTTP with a cookie jar (no browser): GET the page, post the form with its anti-forgery token, follow to the code.</summary>
+    public async Task<string> ConsentOverHttpAsync(string clientId, WalletChoice wallet)
+    {
+        using var browserless = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = server };
+        var page = await browserless.GetStringAsync(AuthorizeUrl(clientId));
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var authorize = QueryHelpers.ParseQuery(AuthorizeUrl(clientId).Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+        authorize["__RequestVerificationToken"] = token;
+        authorize["lnbits_url"] = wallet.LnbitsUrl.AbsoluteUri;
+        authorize["api_key"] = wallet.Key;
+        authorize["action"] = "allow";
+        using var posted = await browserless.PostAsync("/oauth/consent", new FormUrlEncodedContent(authorize));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        using var issued = await browserless.GetAsync(posted.Headers.Location);
+        var redirect = issued.Headers.Location!;
+        Assert.StartsWith(RedirectUri, redirect.AbsoluteUri);
+        return QueryHelpers.ParseQuery(redirect.Query)["code"].ToString();
+    }
+
     public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

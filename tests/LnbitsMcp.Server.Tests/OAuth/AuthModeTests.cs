@@ -1,0 +1,60 @@
+using System.Net;
+using LnbitsMcp.Server.Tests.Infrastructure;
+using LnbitsMcp.Testing;
+
+namespace LnbitsMcp.Server.Tests.OAuth;
+
+/// <summary><c>Auth:Mode</c> none and optional, and metadata documents on private addresses.</summary>
+public sealed class AuthModeTests
+{
+    [Fact]
+    public async Task ModeNoneAnswersACleanNotFoundAtEveryOAuthUrlAndServesAnonymousCalls()
+    {
+        await using var server = await ServerHost.StartAsync(new Dictionary<string, string?> { ["Auth:Mode"] = "none" });
+        using var http = new HttpClient { BaseAddress = server.Url };
+        foreach (var path in new[] { "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-authorization-server", "/oauth/authorize", "/connections" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(path)).StatusCode);
+        }
+
+        await using var client = await server.ConnectAsync();
+        Assert.False((await client.CallOkAsync("get_session_info")).TryGetProperty("auth", out _));
+    }
+
+    [Fact]
+    public async Task ModeOptionalServesAnonymousCallsButRefusesABadToken()
+    {
+        await using var server = await ServerHost.StartAsync();
+        await using var anonymous = await server.ConnectAsync();
+        Assert.True((await anonymous.CallOkAsync("get_session_info")).GetProperty("bound_to_transport").GetBoolean());
+
+        using var garbage = await McpHttp.PostAsync(server.Url, "garbage", McpHttp.ToolsList);
+        Assert.Equal(HttpStatusCode.Unauthorized, garbage.StatusCode);
+        Assert.Contains("resource_metadata=", garbage.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task ModeRequiredChallengesARequestWithoutAToken()
+    {
+        await using var server = await ServerHost.StartAsync(new Dictionary<string, string?> { ["Auth:Mode"] = "required" });
+        using var http = new HttpClient { BaseAddress = server.Url };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sse");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal($"Bearer resource_metadata=\"{server.Url.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-protected-resource/mcp\", scope=\"wallet:read wallet:pay\"",
+            response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AClientMetadataDocumentOnAPrivateAddressIsNotFetched()
+    {
+        await using var documents = await ClientDocumentHost.StartAsync();
+        await using var server = await ServerHost.StartAsync(new Dictionary<string, string?> { ["Security:AllowPrivateNetworks"] = "false" });
+        var flow = new OAuthFlow(server.Url);
+        using var response = await flow.Http.GetAsync(flow.AuthorizeUrl(documents.ClientId));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains("unknown", await response.Content.ReadAsStringAsync());
+    }
+}

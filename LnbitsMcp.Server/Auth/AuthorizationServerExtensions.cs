@@ -114,6 +114,9 @@ public static class AuthorizationServerExtensions
                     .DisableAccessTokenExtractionFromQueryString(); // tokens only in the Authorization header
             });
 
+        // Tokens, codes, sessions and connections all live by the one clock the app uses.
+        builder.Services.AddOptions<OpenIddict.Server.OpenIddictServerOptions>().Configure<TimeProvider>((options, time) => options.TimeProvider = time);
+        builder.Services.AddOptions<OpenIddict.Validation.OpenIddictValidationOptions>().Configure<TimeProvider>((options, time) => options.TimeProvider = time);
         builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         return builder;
     }

@@ -105,6 +105,11 @@ public static class CallerAuthExtensions
             _ = app.Services.GetRequiredService<IOptionsMonitor<OpenIddict.Validation.OpenIddictValidationOptions>>().CurrentValue;
         }
 
+        if (builtIn)
+        {
+            app.Use(OAuthCors.InvokeAsync);
+        }
+
         app.UseAuthentication();
         var gate = app.Services.GetRequiredService<ResourceServerGate>();
         app.Use((context, next) => gate.InvokeAsync(context, next, builtIn));

@@ -65,7 +65,9 @@ public sealed class Browser : IAsyncDisposable
         await act(page).WaitAsync(Timeout);
         try
         {
-            return await redirected.Task.WaitAsync(Timeout);
+            var target = await redirected.Task.WaitAsync(Timeout);
+            await page.WaitForURLAsync(redirectPrefix + "**").WaitAsync(Timeout); // the caught page has loaded: the next navigation is not cut short
+            return target;
         }
         catch (TimeoutException)
         {

@@ -12,24 +12,7 @@ public static class TypeScriptOAuthClient
 {
     public static async Task<JsonElement> RunAsync(Uri mcpUrl, string redirectUri, string? clientMetadataUrl, Func<Uri, Task<string>> authorize)
     {
-        var directory = Path.Combine(ServiceProcess.RepositoryRoot(), "tests", "e2e");
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "@modelcontextprotocol", "sdk")))
-        {
-            throw new InvalidOperationException("The TypeScript MCP SDK is not installed: run ./test.sh (it runs npm ci in tests/e2e).");
-        }
-
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "ts-oauth-client.mjs", mcpUrl.AbsoluteUri, redirectUri, clientMetadataUrl ?? string.Empty }.Where(a => a.Length > 0))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = TypeScriptClient.NodeStart("ts-oauth-client.mjs", new[] { mcpUrl.AbsoluteUri, redirectUri, clientMetadataUrl ?? string.Empty }.Where(a => a.Length > 0));
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         try

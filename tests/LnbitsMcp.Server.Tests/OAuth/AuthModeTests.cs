@@ -34,6 +34,24 @@ public sealed class AuthModeTests
     }
 
     [Fact]
+    public async Task BrowserClientsMayReadTheMetadataAndUseTheTokenEndpointCrossOrigin()
+    {
+        await using var server = await ServerHost.StartAsync(new Dictionary<string, string?> { ["Http:AllowedOrigins:0"] = "http://localhost:6274" });
+        using var http = new HttpClient { BaseAddress = server.Url };
+        using var metadata = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
+        metadata.Headers.Add("Origin", "http://localhost:6274");
+        using var answer = await http.SendAsync(metadata);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("*", answer.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/oauth/token");
+        preflight.Headers.Add("Origin", "http://localhost:6274");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        using var allowed = await http.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Contains("POST", allowed.Headers.GetValues("Access-Control-Allow-Methods").Single());
+    }
+
+    [Fact]
     public async Task ModeRequiredChallengesARequestWithoutAToken()
     {
         await using var server = await ServerHost.StartAsync(new Dictionary<string, string?> { ["Auth:Mode"] = "required" });

@@ -362,6 +362,38 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
     }
 
     [Fact]
+    public async Task UsernameAndPasswordWithSeveralWalletsAsksWhichWalletToConnect()
+    {
+        var user = "multi-" + Guid.NewGuid().ToString("N")[..8];
+        await stack.Sandbox.CreateUserAsync(user, "multi-password-1");
+        await stack.Sandbox.CreateWalletAsync("first-of-two", 100, user: user);
+        var second = await stack.Sandbox.CreateWalletAsync("second-of-two", 222, user: user);
+        await using var profile = await stack.Browser.NewProfileAsync();
+        var page = await profile.NewPageAsync();
+        var flow = stack.Flow();
+        var clientId = await flow.RegisterAsync();
+        var redirect = await Browser.FollowUntilRedirectAsync(page, flow.AuthorizeUrl(clientId), OAuthFlow.RedirectUri, async p =>
+        {
+            await p.FillAsync("#lnbits_url", stack.Sandbox.Url.AbsoluteUri);
+            await p.SelectOptionAsync("#auth_method", "oauth2");
+            await p.FillAsync("#username", user);
+            await p.FillAsync("#password", "multi-password-1");
+            await p.ClickAsync("button[name=action][value=allow]");
+            Assert.Contains("several wallets", await p.InnerTextAsync("#message"));
+            Assert.Equal(2, await p.Locator("select#wallet_id option").CountAsync());
+            Assert.Equal(string.Empty, await p.InputValueAsync("#password")); // secrets are never filled back in
+            await p.SelectOptionAsync("#wallet_id", second.Id);
+            await p.FillAsync("#password", "multi-password-1");
+            await p.ClickAsync("button[name=action][value=allow]");
+        });
+        using var redeemed = await flow.RedeemAsync(clientId, QueryHelpers.ParseQuery(redirect.Query)["code"].ToString());
+        var access = (await redeemed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+        await using var client = await ConnectWithTokenAsync(access);
+        Assert.Equal(222, (await client.CallOkAsync("get_wallet_balance")).GetProperty("balance_sat").GetInt64());
+        Assert.Equal("oauth2", (await client.CallOkAsync("get_lnbits_configuration")).GetProperty("auth_method").GetString());
+    }
+
+    [Fact]
     public async Task LegacySseWithATokenUsesItsConnection()
     {
         var wallet = await stack.Sandbox.CreateWalletAsync("sse-wallet", 2_500);

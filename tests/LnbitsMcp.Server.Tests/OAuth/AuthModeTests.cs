@@ -1,4 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
 
@@ -62,6 +66,49 @@ public sealed class AuthModeTests
         Assert.Equal($"Bearer resource_metadata=\"{server.Url.AbsoluteUri.TrimEnd('/')}/.well-known/oauth-protected-resource/mcp\", scope=\"wallet:read wallet:pay\"",
             response.Headers.WwwAuthenticate.ToString());
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AConfidentialClientRegisteredForClientSecretBasicMustAuthenticateAtTheTokenEndpoint()
+    {
+        await using var sandbox = await Sandbox.StartAsync();
+        await using var server = await ServerHost.StartAsync();
+        var wallet = await sandbox.CreateWalletAsync("confidential", 1_000);
+        var flow = new OAuthFlow(server.Url);
+        using var registered = await flow.Http.PostAsJsonAsync("/oauth/register", new
+        {
+            client_name = "Confidential",
+            redirect_uris = new[] { OAuthFlow.RedirectUri },
+            token_endpoint_auth_method = "client_secret_basic",
+        });
+        var client = await registered.Content.ReadFromJsonAsync<JsonElement>();
+        var clientId = client.GetProperty("client_id").GetString()!;
+        var secret = client.GetProperty("client_secret").GetString()!;
+        Assert.Equal(0, client.GetProperty("client_secret_expires_at").GetInt64());
+
+        var code = await flow.ConsentOverHttpAsync(clientId, new WalletChoice(sandbox.Url, wallet.AdminKey));
+        using (var unauthenticated = await flow.RedeemAsync(clientId, code))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+            Assert.Equal("invalid_client", (await unauthenticated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "authorization_code",
+                ["code"] = code,
+                ["redirect_uri"] = OAuthFlow.RedirectUri,
+                ["code_verifier"] = flow.Verifier,
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+        using var authenticated = await flow.Http.SendAsync(request);
+        var tokens = await authenticated.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(authenticated.IsSuccessStatusCode, tokens.ToString());
+        Assert.Equal("Bearer", tokens.GetProperty("token_type").GetString());
     }
 
     [Fact]

@@ -46,15 +46,23 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
 
         // Load on every session (and payments by the payer) while the two masters die one after the other.
         var outcomes = new ConcurrentBag<string>();
+        var clock = Stopwatch.StartNew();
+        var unavailableAt = new ConcurrentBag<TimeSpan>();
         var paidDuringLoad = new ConcurrentBag<(string Hash, string Outcome)>();
         using var stop = new CancellationTokenSource();
         var load = Task.WhenAll(
             Enumerable.Range(0, 3).Select(worker => LoadAsync(worker % 2 == 0 ? onA : onB, sessions.Skip(worker).Where((_, n) => n % 3 == 0).Select(s => s.Id).ToList(), outcomes, stop.Token))
                 .Append(LoadAsync(bound, [null], outcomes, stop.Token))
+                .Append(WatchAsync(onA, payer, clock, unavailableAt, stop.Token))
                 .Append(PayLoadAsync(onB, payer, paidDuringLoad, stop.Token)));
         await Task.Delay(TimeSpan.FromSeconds(1));
-        await FailOverAsync(await stack.Cluster.MasterOfAsync(RedisKeys.Session(SessionId.Key(payer))));
-        await FailOverAsync(await stack.Cluster.MasterOfAsync(ledgerTag));
+        var killedAt = new List<TimeSpan>();
+        foreach (var key in new[] { RedisKeys.Session(SessionId.Key(payer)), ledgerTag })
+        {
+            killedAt.Add(clock.Elapsed);
+            await FailOverAsync(await stack.Cluster.MasterOfAsync(key));
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stop.CancelAsync();
         await load.WaitAsync(TimeSpan.FromMinutes(2));
@@ -75,6 +83,12 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
         Assert.All(outcomes.Concat(paidDuringLoad.Select(p => p.Outcome)), outcome => Assert.Contains(outcome, new[] { "ok", "service_unavailable" }));
         Assert.Contains("ok", outcomes);
         Assert.Contains("service_unavailable", outcomes); // the load did meet the failovers
+        for (var i = 0; i < killedAt.Count; i++)
+        {
+            var (from, to) = (killedAt[i], i + 1 < killedAt.Count ? killedAt[i + 1] : clock.Elapsed);
+            var window = unavailableAt.Where(t => t >= from && t < to).DefaultIfEmpty(from).Max() - from;
+            TestContext.Current.TestOutputHelper?.WriteLine($"failover {i + 1}: the payer's session answered service_unavailable until {window.TotalSeconds:F1} s after the kill");
+        }
 
         // What was answered as paid was paid once; what was answered service_unavailable was not paid.
         var sandboxPayments = (await stack.Sandbox.PaymentsAsync(wallet)).Select(p => p.GetProperty("payment_hash").GetString()!).ToList();
@@ -170,6 +184,21 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
             var result = await client.CallRawAsync("get_session_info", id is null ? null : new { session_id = id });
             outcomes.Add(result.IsError == true ? Code(result) : "ok");
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Calls the payer's session every 50 ms and notes when it was unavailable (a measurement, not an assertion).</summary>
+    private static async Task WatchAsync(McpClient client, string sessionId, Stopwatch clock, ConcurrentBag<TimeSpan> unavailableAt, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var result = await client.CallRawAsync("get_wallet_balance", new { session_id = sessionId });
+            if (result.IsError == true)
+            {
+                unavailableAt.Add(clock.Elapsed);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
     }
 

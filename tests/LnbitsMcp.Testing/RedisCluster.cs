@@ -321,57 +321,16 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
 
         public string EndPoint => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
-        internal async Task StartAsync()
-        {
-            Directory.CreateDirectory(directory);
-            var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
-            foreach (var argument in new[]
-                     {
-                         "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                         "--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(directory, "nodes.conf"),
-                         "--cluster-node-timeout", NodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
-                         "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--dir", directory,
-                         "--enable-debug-command", "local",
-                     })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start (./test.sh installs it)");
-            _ = _process.StandardOutput.ReadToEndAsync();
-            _ = _process.StandardError.ReadToEndAsync();
-            var deadline = DateTime.UtcNow + s_timeout;
-            while (DateTime.UtcNow < deadline)
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"redis-server exited at once (code {_process.ExitCode}); port {Port} may be taken");
-                }
-
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, Port);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(50);
-                }
-            }
-
-            throw new TimeoutException($"redis-server did not listen on port {Port}");
-        }
+        internal async Task StartAsync() => _process = await RedisProcess.StartAsync(Port, directory,
+        [
+            "--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(directory, "nodes.conf"),
+            "--cluster-node-timeout", NodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
+            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--enable-debug-command", "local",
+        ]);
 
         internal async Task StopAsync()
         {
-            if (_process is { HasExited: false } process)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync().WaitAsync(s_timeout);
-            }
-
-            _process?.Dispose();
+            await RedisProcess.KillAsync(_process);
             _process = null;
         }
     }

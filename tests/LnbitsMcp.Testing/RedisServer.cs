@@ -46,13 +46,7 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
     /// <summary>Stops the server (its data survives only when it was started persistent).</summary>
     public async Task StopAsync()
     {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(s_startTimeout);
-        }
-
-        _process?.Dispose();
+        await RedisProcess.KillAsync(_process);
         _process = null;
     }
 
@@ -79,45 +73,8 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
         }
     }
 
-    private async Task StartProcessAsync()
-    {
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory,
-        };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "everysec", "--dir", _directory })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start (is it installed? ./test.sh installs it)");
-        _ = _process.StandardOutput.ReadToEndAsync();
-        _ = _process.StandardError.ReadToEndAsync();
-        var deadline = DateTime.UtcNow + s_startTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited at once (code {_process.ExitCode}); port {Port} may be taken");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new TimeoutException($"redis-server did not listen on port {Port}");
-    }
+    private async Task StartProcessAsync() =>
+        _process = await RedisProcess.StartAsync(Port, _directory, ["--save", "", "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "everysec"]);
 
     private static int FreePort()
     {

@@ -7,36 +7,28 @@ namespace LnbitsMcp.Server.Tests.Payments;
 
 public sealed class RedisPaymentLedgerTests : PaymentLedgerContract
 {
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
+    private StartedRedisServer _redis = null!;
+    private readonly List<ConnectionMultiplexer> _otherInstances = [];
 
-    public override async ValueTask InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await _redis.ConnectAsync();
-    }
+    public override async ValueTask InitializeAsync() => _redis = await StartedRedisServer.StartAsync();
 
     public override async ValueTask DisposeAsync()
     {
-        await _connection.DisposeAsync();
+        foreach (var connection in _otherInstances)
+        {
+            await connection.DisposeAsync();
+        }
+
         await _redis.DisposeAsync();
     }
 
-    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_connection));
+    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_redis.Connection));
 
-    [Fact]
-    public async Task TwoInstancesShareOneBudget()
+    protected override async Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync()
     {
-        await using var other = await _redis.ConnectAsync();
-        var first = new RedisPaymentLedger(_connection);
-        var second = new RedisPaymentLedger(other);
-        var ledgerKey = Guid.NewGuid().ToString();
-
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            Task.Run(() => (i % 2 == 0 ? first : second).ReserveAsync(
-                new ReservationRequest(ledgerKey, $"h{i}", 100_000, 1_000_000, 1000, DateTimeOffset.UtcNow), default))));
-
-        Assert.Equal(10, decisions.Count(d => d is LedgerDecision.Reserved));
+        var connection = await _redis.Server.ConnectAsync();
+        _otherInstances.Add(connection);
+        return new RedisPaymentLedger(connection);
     }
 }
 
@@ -79,20 +71,11 @@ public sealed class InProcessConfirmationTokenTests : ConfirmationTokensContract
 
 public sealed class RedisConfirmationTokenTests : ConfirmationTokensContract
 {
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
+    private StartedRedisServer _redis = null!;
 
-    protected override IConfirmationTokens Tokens => new RedisConfirmationTokens(_connection);
+    protected override IConfirmationTokens Tokens => new RedisConfirmationTokens(_redis.Connection);
 
-    public override async ValueTask InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await _redis.ConnectAsync();
-    }
+    public override async ValueTask InitializeAsync() => _redis = await StartedRedisServer.StartAsync();
 
-    public override async ValueTask DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public override async ValueTask DisposeAsync() => await _redis.DisposeAsync();
 }

@@ -96,7 +96,13 @@ public sealed class RedisSessionStore(
     private TimeSpan RenewalInterval => IdleTimeout / 4;
 
     /// <summary>Lifetime of index entries and bindings when written: beyond the session's own expiry until its next renewal.</summary>
-    private TimeSpan IndexLifetime => IdleTimeout + RenewalInterval;
+    private TimeSpan IndexLifetime => EntryLifetime(IdleTimeout);
+
+    /// <summary>
+    /// What a session's index entries and its transport's keys live when written or renewed: the idle
+    /// timeout plus the renewal interval (a quarter of it), so they outlive the session between renewals.
+    /// </summary>
+    public static TimeSpan EntryLifetime(TimeSpan idleTimeout) => idleTimeout + (idleTimeout / 4);
 
     private IDatabase Database => redis.GetDatabase();
 

@@ -104,7 +104,7 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             var live = _nodes.First(n => n.IsRunning);
-            if ((await CliAsync(live.Port, "cluster", "info")).Contains("cluster_state:fail", StringComparison.Ordinal))
+            if ((await RedisProcess.CliAsync(live.Port, "cluster", "info")).Contains("cluster_state:fail", StringComparison.Ordinal))
             {
                 return;
             }
@@ -120,7 +120,7 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
     {
         foreach (var line in (await ClusterNodesAsync()).Where(l => l.Flags.Contains("master", StringComparison.Ordinal) && !l.Flags.Contains("fail", StringComparison.Ordinal)))
         {
-            await CliAsync(line.Port, "flushall");
+            await RedisProcess.CliAsync(line.Port, "flushall");
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
         var arguments = new List<string> { "--cluster", "create" };
         arguments.AddRange(_nodes.Select(n => $"127.0.0.1:{n.Port.ToString(CultureInfo.InvariantCulture)}"));
         arguments.AddRange(["--cluster-replicas", replicasPerMaster.ToString(CultureInfo.InvariantCulture), "--cluster-yes"]);
-        var (exitCode, output) = await RunCliAsync(arguments);
+        var (exitCode, output) = await RedisProcess.RunCliAsync(arguments);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"redis-cli --cluster create failed ({exitCode}):\n{output}");
@@ -196,13 +196,13 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
 
         foreach (var node in _nodes.Where(n => n.IsRunning))
         {
-            var info = await CliAsync(node.Port, "cluster", "info");
+            var info = await RedisProcess.CliAsync(node.Port, "cluster", "info");
             if (!info.Contains("cluster_state:ok", StringComparison.Ordinal))
             {
                 return $"node {node.Port} reports {info.Split('\n').FirstOrDefault()?.Trim()}";
             }
 
-            var replication = await CliAsync(node.Port, "info", "replication");
+            var replication = await RedisProcess.CliAsync(node.Port, "info", "replication");
             if (replication.Contains("role:slave", StringComparison.Ordinal) && !replication.Contains("master_link_status:up", StringComparison.Ordinal))
             {
                 return $"replica {node.Port} is not in sync";
@@ -219,7 +219,7 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
             string text;
             try
             {
-                text = await CliAsync(node.Port, "cluster", "nodes");
+                text = await RedisProcess.CliAsync(node.Port, "cluster", "nodes");
             }
             catch (InvalidOperationException)
             {
@@ -230,28 +230,6 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
         }
 
         throw new InvalidOperationException("no node of the cluster answers");
-    }
-
-    /// <summary>Runs <c>redis-cli -p port args…</c> and returns its output.</summary>
-    public static async Task<string> CliAsync(int port, params string[] arguments)
-    {
-        var (exitCode, output) = await RunCliAsync(["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), .. arguments]);
-        return exitCode == 0 ? output : throw new InvalidOperationException($"redis-cli -p {port} {string.Join(' ', arguments)} failed: {output}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunCliAsync(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start (./test.sh installs redis-server)");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(s_timeout);
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>Ports P in 10000–19999 with P and P + 10000 (its cluster bus port) free on loopback now.</summary>

@@ -59,4 +59,26 @@ public static class RedisProcess
 
         process?.Dispose();
     }
+
+    /// <summary>Runs <c>redis-cli -p port args…</c> and returns its output.</summary>
+    public static async Task<string> CliAsync(int port, params string[] arguments)
+    {
+        var (exitCode, output) = await RunCliAsync(["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), .. arguments]);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"redis-cli -p {port} {string.Join(' ', arguments)} failed: {output}");
+    }
+
+    public static async Task<(int ExitCode, string Output)> RunCliAsync(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start (./test.sh installs redis-server)");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(s_timeout);
+        return (process.ExitCode, await stdout + await stderr);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
         var offsetBefore = await MasterOffsetAsync(master);
 
         // The replica stops answering for 300 ms: a reservation that did not wait would be back long before it acknowledges.
-        var sleeping = RedisCluster.CliAsync(replica.Port, "debug", "sleep", "0.3");
+        var sleeping = RedisProcess.CliAsync(replica.Port, "debug", "sleep", "0.3");
         await Task.Delay(TimeSpan.FromMilliseconds(100));
         var decision = await ledger.ReserveAsync(new ReservationRequest(ledgerKey, "hash-replicated", 1000, 1_000_000, 100, DateTimeOffset.UtcNow), default);
         var acknowledged = await ReplicaAcknowledgedOffsetAsync(master);
@@ -52,12 +52,12 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
     }
 
     private static async Task<long> MasterOffsetAsync(RedisCluster.Node master) =>
-        long.Parse(Field(await RedisCluster.CliAsync(master.Port, "info", "replication"), "master_repl_offset:"), CultureInfo.InvariantCulture);
+        long.Parse(Field(await RedisProcess.CliAsync(master.Port, "info", "replication"), "master_repl_offset:"), CultureInfo.InvariantCulture);
 
     /// <summary>What the master knows its replica acknowledged (<c>slave0:…,offset=N,…</c>).</summary>
     private static async Task<long> ReplicaAcknowledgedOffsetAsync(RedisCluster.Node master)
     {
-        var line = Field(await RedisCluster.CliAsync(master.Port, "info", "replication"), "slave0:");
+        var line = Field(await RedisProcess.CliAsync(master.Port, "info", "replication"), "slave0:");
         var offset = line.Split(',').Single(part => part.StartsWith("offset=", StringComparison.Ordinal));
         return long.Parse(offset["offset=".Length..], CultureInfo.InvariantCulture);
     }

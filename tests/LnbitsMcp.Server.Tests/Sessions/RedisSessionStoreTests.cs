@@ -49,4 +49,22 @@ public sealed class RedisSessionStoreTests : SessionStoreContract
 
         Assert.Equal(SampleSettings().ApiKey, (await second.FindAsync(created.Session.Key, default))?.Lnbits?.ApiKey);
     }
+
+    [Fact]
+    public async Task ACallOnAKnownTransportCostsOneScriptAndNoOtherCommand()
+    {
+        var store = await CreateStoreAsync(new SessionsOptions());
+        var created = await store.CreateAsync(new SessionCreation(null, "10.6.0.1"), default);
+        await store.BindTransportAsync("transport-known", created.Session.Key, default);
+        var port = _redis.Server.Port;
+        await RedisProcess.CliAsync(port, "config", "resetstat");
+
+        Assert.Equal(created.Session.Key, (await store.FindByTransportAsync("transport-known", default))?.Key);
+
+        var calls = (await RedisProcess.CliAsync(port, "info", "commandstats")).Split('\n')
+            .Where(line => line.StartsWith("cmdstat_", StringComparison.Ordinal))
+            .ToDictionary(line => line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)], line => line[(line.IndexOf("calls=", StringComparison.Ordinal) + 6)..line.IndexOf(',', StringComparison.Ordinal)]);
+        Assert.Equal("1", calls.GetValueOrDefault("evalsha") ?? calls.GetValueOrDefault("eval"));
+        Assert.DoesNotContain("get", calls.Keys);
+    }
 }

@@ -69,6 +69,45 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
         return [.. lines.Where(l => l.MasterId == id).Select(l => _nodes.Single(n => n.Port == l.Port))];
     }
 
+    /// <summary>The live masters, as the nodes see it now.</summary>
+    public async Task<IReadOnlyList<Node>> MastersAsync() =>
+        [.. (await ClusterNodesAsync())
+            .Where(l => l.Flags.Contains("master", StringComparison.Ordinal) && !l.Flags.Contains("fail", StringComparison.Ordinal))
+            .Select(l => _nodes.Single(n => n.Port == l.Port))
+            .Where(n => n.IsRunning)];
+
+    /// <summary>
+    /// Moves one hash slot to another master as <c>redis-cli --cluster reshard</c> does: the slot is marked
+    /// migrating/importing, its keys are moved, then (after <paramref name="whileMigrating"/>, when a
+    /// client asking the old master for a moved key is answered <c>ASK</c>) every master is told the
+    /// new owner (clients are answered <c>MOVED</c>).
+    /// </summary>
+    public async Task MoveSlotAsync(int slot, Node target, Func<Task>? whileMigrating = null)
+    {
+        var lines = await ClusterNodesAsync();
+        var source = _nodes.Single(n => n.Port == lines.Single(l => l.Flags.Contains("master", StringComparison.Ordinal) && l.Slots.Any(r => slot >= r.From && slot <= r.To)).Port);
+        var (sourceId, targetId) = (lines.Single(l => l.Port == source.Port).Id, lines.Single(l => l.Port == target.Port).Id);
+        var slotText = slot.ToString(CultureInfo.InvariantCulture);
+        await RedisProcess.CliAsync(target.Port, "cluster", "setslot", slotText, "importing", sourceId);
+        await RedisProcess.CliAsync(source.Port, "cluster", "setslot", slotText, "migrating", targetId);
+        var keys = (await RedisProcess.CliAsync(source.Port, "cluster", "getkeysinslot", slotText, "1000"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (keys.Length > 0)
+        {
+            await RedisProcess.CliAsync(source.Port, ["migrate", "127.0.0.1", target.Port.ToString(CultureInfo.InvariantCulture), "", "0", "5000", "keys", .. keys]);
+        }
+
+        if (whileMigrating is not null)
+        {
+            await whileMigrating();
+        }
+
+        foreach (var master in await MastersAsync())
+        {
+            await RedisProcess.CliAsync(master.Port, "cluster", "setslot", slotText, "node", targetId);
+        }
+    }
+
     /// <summary>Kills a node at once (SIGKILL), as a crash would.</summary>
     public static async Task KillAsync(Node node) => await node.StopAsync();
 

@@ -160,6 +160,34 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
         Assert.False(stack.A.HasExited || stack.B.HasExited);
     }
 
+    [Fact]
+    public async Task ASessionWhoseSlotMovesToAnotherMasterIsFollowedThroughAskAndMoved()
+    {
+        var wallet = await stack.Sandbox.CreateWalletAsync("cluster-reshard", 3_000);
+        await using var client = await ServerReplicas.ConnectAsync(stack.A.Url);
+        var id = (await client.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
+        await client.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var key = RedisKeys.Session(SessionId.Key(id));
+        var source = await stack.Cluster.MasterOfAsync(key);
+        var target = (await stack.Cluster.MastersAsync()).First(master => master.Port != source.Port);
+        await RedisProcess.CliAsync(source.Port, "config", "resetstat");
+
+        // Keys already moved, slot still the old master's: it answers ASK, which the client follows.
+        JsonElement? duringMigration = null;
+        await stack.Cluster.MoveSlotAsync(RedisCluster.ClusterSlot(key), target, async () =>
+            duringMigration = await client.CallOkAsync("get_session_info", new { session_id = id }));
+        await stack.Cluster.WaitUntilHealthyAsync();
+        var afterMove = await client.CallOkAsync("get_wallet_balance", new { session_id = id });
+        var redirects = await RedisProcess.CliAsync(source.Port, "info", "errorstats");
+
+        Assert.Contains("errorstat_ASK:", redirects, StringComparison.Ordinal);
+        Assert.Contains("errorstat_MOVED:", redirects, StringComparison.Ordinal);
+        Assert.Equal(target.Port, (await stack.Cluster.MasterOfAsync(key)).Port);
+        Assert.True(duringMigration!.Value.GetProperty("is_configured").GetBoolean());
+        Assert.Equal(SessionId.Hint(id), duringMigration.Value.GetProperty("session_hint").GetString());
+        Assert.Equal(3_000, afterMove.GetProperty("balance_sat").GetInt64());
+    }
+
     /// <summary>Kills a master, waits until its replica took over, then brings it back (as a replica) and waits until it is in sync.</summary>
     private async Task FailOverAsync(RedisCluster.Node master)
     {

@@ -65,9 +65,7 @@ public sealed class Browser : IAsyncDisposable
         await act(page).WaitAsync(Timeout);
         try
         {
-            var target = await redirected.Task.WaitAsync(Timeout);
-            await page.WaitForURLAsync(redirectPrefix + "**").WaitAsync(Timeout); // the caught page has loaded: the next navigation is not cut short
-            return target;
+            return await redirected.Task.WaitAsync(Timeout);
         }
         catch (TimeoutException)
         {

@@ -75,6 +75,7 @@ public sealed class CrossInstanceTests : IAsyncLifetime
         // The page and the token endpoint through the edge, too.
         using var edgeHttp = new HttpClient { BaseAddress = _public };
         Assert.Equal(HttpStatusCode.OK, (await edgeHttp.GetAsync("/.well-known/oauth-protected-resource/mcp")).StatusCode);
+        page = await profile.NewPageAsync(); // same browser profile (its cookie), a fresh tab
         await page.GotoAsync(new Uri(_public, "/connections").AbsoluteUri);
         Assert.Contains("Cross-instance client", await page.InnerTextAsync("main"));
 

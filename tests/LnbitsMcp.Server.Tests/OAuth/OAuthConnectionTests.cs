@@ -105,6 +105,9 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
         Assert.Equal(7_000, (await client.CallOkAsync("get_wallet_balance")).GetProperty("balance_sat").GetInt64());
         var invoice = await client.CallOkAsync("create_invoice", new { amount = 10 });
         Assert.StartsWith("lnbcrt", invoice.GetProperty("bolt11").GetString());
+        var tools = await client.ListToolsAsync();
+        Assert.StartsWith("[Unavailable", tools.Single(t => t.Name == "pay_invoice").Description);
+        Assert.DoesNotContain("[Unavailable", tools.Single(t => t.Name == "get_wallet_balance").Description);
     }
 
     [Fact]
@@ -321,8 +324,9 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
         var query = QueryHelpers.ParseQuery(denied.Query);
         Assert.Equal("access_denied", query["error"].ToString());
         Assert.Equal("s2", query["state"].ToString());
-        await page.GotoAsync(new Uri(Server, "/connections").AbsoluteUri);
-        Assert.Contains("no connections", await page.InnerTextAsync("main"));
+        var after = await profile.NewPageAsync(); // the first page may still be finishing the caught redirect
+        await after.GotoAsync(new Uri(Server, "/connections").AbsoluteUri);
+        Assert.Contains("no connections", await after.InnerTextAsync("main"));
     }
 
     [Fact]
@@ -347,6 +351,7 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
         var (over, _) = await stack.Sandbox.ExternalInvoiceAsync(1_500);
         await aliceClient.CallErrorAsync("pay_invoice", "limit_exceeded", new { bolt11 = over });
 
+        alicePage = await aliceBrowser.NewPageAsync(); // same browser profile (its cookie), a fresh tab
         await alicePage.GotoAsync(new Uri(Server, "/connections").AbsoluteUri);
         var listed = await alicePage.InnerTextAsync("main");
         Assert.Contains("Alice's assistant", listed);

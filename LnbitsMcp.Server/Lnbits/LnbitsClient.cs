@@ -113,7 +113,7 @@ public sealed partial class LnbitsClient
         var status = await SendAsync(HttpMethod.Get, $"api/v1/payments/{Uri.EscapeDataString(paymentHash)}", null,
             KeyUse.HeaderKey, LnbitsJsonContext.Default.LnbitsPaymentStatusResponse, cancellationToken);
         var details = status.Details is null ? null : ToPayment(status.Details);
-        Telemetry.SecretRedactor.Register(status.Preimage);
+        Telemetry.SecretRedactor.RegisterForCall(status.Preimage);
         var normalized = status.Paid
             ? PaymentStatuses.Success
             : PaymentStatuses.Normalize(status.Status ?? details?.Status, pending: status.Status is null && details is null ? true : null);
@@ -391,7 +391,7 @@ public sealed partial class LnbitsClient
 
     internal static LnbitsPayment ToPayment(LnbitsPaymentResponse payment)
     {
-        Telemetry.SecretRedactor.Register(payment.Preimage);
+        Telemetry.SecretRedactor.RegisterForCall(payment.Preimage);
         string? successAction = null;
         if (payment.Extra is { ValueKind: JsonValueKind.Object } extra && extra.TryGetProperty("success_action", out var action))
         {

@@ -15,6 +15,7 @@ public static class McpEndpoints
         // clients use /sse and /message, and the SSE handler names the message URL after the path
         // the stream was opened on, so the root aliases run the SDK's own handlers: a stream opened
         // at /sse announces /message?sessionId=….
+        app.UseWhen(IsMcpRequest, branch => branch.Use(GuardMcpRequestAsync));
         app.MapMcp(StreamableHttpPath);
         var handlers = new Lazy<(RequestDelegate Sse, RequestDelegate Message)>(() => (
             FindSdkHandler(app, StreamableHttpPath + LegacySsePath, HttpMethods.Get),
@@ -23,6 +24,41 @@ public static class McpEndpoints
         app.MapPost(LegacyMessagePath, context => handlers.Value.Message(context));
         return app;
     }
+
+    private static bool IsMcpRequest(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(StreamableHttpPath)
+        || context.Request.Path.StartsWithSegments(LegacySsePath)
+        || context.Request.Path.StartsWithSegments(LegacyMessagePath);
+
+    /// <summary>
+    /// Before the SDK: a POST body must be JSON (415 otherwise, instead of the SDK's exception), and a
+    /// client address over its transport-session cap gets 429 (thrown by <see cref="TransportSessionLimiter"/>).
+    /// </summary>
+    private static async Task GuardMcpRequestAsync(HttpContext context, RequestDelegate next)
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && !IsJson(context.Request.ContentType))
+        {
+            await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported Media Type: MCP messages are POSTed as Content-Type: application/json.", -32700);
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (TransportSessionLimitException error) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = "60";
+            await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status429TooManyRequests, error.Message);
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
     private static RequestDelegate FindSdkHandler(WebApplication app, string route, string method)
     {

@@ -17,6 +17,18 @@ public sealed record LnbitsSettings
 
     public string? WalletName { get; init; }
 
+    /// <summary>
+    /// Keeps this configuration's credentials registered for redaction process-wide for
+    /// <paramref name="lifetime"/>: only for configurations LNbits accepted (a configured session).
+    /// </summary>
+    public void RegisterSecrets(TimeSpan lifetime)
+    {
+        foreach (var secret in new[] { ApiKey, BearerToken, Password })
+        {
+            Telemetry.SecretRedactor.Register(secret?.Reveal(), lifetime);
+        }
+    }
+
     /// <summary>The credential shown masked by <c>get_lnbits_configuration</c>.</summary>
     public Secret? DisplayCredential => AuthMethod switch
     {

@@ -9,7 +9,12 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Tools;
 
 [McpServerToolType]
-public sealed class ConfigurationTools(SessionAccess access, ISessionStore store, OperatorLnbits operatorLnbits, LnbitsClientFactory clients)
+public sealed class ConfigurationTools(
+    SessionAccess access,
+    ISessionStore store,
+    OperatorLnbits operatorLnbits,
+    LnbitsClientFactory clients,
+    Microsoft.Extensions.Options.IOptions<SessionsOptions> sessionOptions)
 {
     [McpServerTool(Title = "Configure LNbits", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(ConfigureLnbitsResult))]
@@ -39,6 +44,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
         }
 
         access.Call.Session = updated;
+        settings.RegisterSecrets(sessionOptions.Value.IdleTimeout); // verified by LNbits: kept out of telemetry while the session lives
         if (server.SessionId is not null)
         {
             // The paying tools' availability depends on the key type: let the client list the tools again.

@@ -195,7 +195,7 @@ internal sealed class LogCapture(TelemetryCapture capture) : BaseExporter<LogRec
             text.Append(record.CategoryName).Append(' ').Append(record.FormattedMessage).Append(' ').Append(record.Body);
             foreach (var attribute in record.Attributes ?? [])
             {
-                text.Append(' ').Append(attribute.Key).Append('=').Append(attribute.Value);
+                text.Append(' ').Append(attribute.Key).Append('=').Append(Describe(attribute.Value));
             }
 
             record.ForEachScope((scope, builder) =>
@@ -215,4 +215,9 @@ internal sealed class LogCapture(TelemetryCapture capture) : BaseExporter<LogRec
 
         return ExportResult.Success;
     }
+
+    /// <summary>Lists (HttpClient logs header values as lists) element by element, so a secret inside one is seen.</summary>
+    private static string? Describe(object? value) => value is System.Collections.IEnumerable items and not string
+        ? string.Join(",", items.Cast<object?>().Select(Describe))
+        : value?.ToString();
 }

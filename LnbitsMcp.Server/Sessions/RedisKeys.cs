@@ -20,9 +20,16 @@ public static class RedisKeys
 
     public static string AddressSessions(string clientAddress) => $"{Prefix}address:{SessionId.Key(clientAddress)}";
 
-    public static string PaidHashes(string ledgerKey) => $"{Prefix}paid:{SessionId.Key(ledgerKey)}";
+    /// <summary>A wallet's payment ledger: its keys share one hash tag, so one script can touch them together.</summary>
+    public static string WalletLedger(string walletKey) => $"{Prefix}{{ledger:{SessionId.Key(walletKey)}}}";
 
-    public static string Budget(string ledgerKey) => $"{Prefix}budget:{SessionId.Key(ledgerKey)}";
+    public static string PaidHashes(string walletKey) => WalletLedger(walletKey) + ":paid";
+
+    public static string Budget(string walletKey) => WalletLedger(walletKey) + ":budget";
+
+    /// <summary>One caller's (session's, header credential's) sub-ledger inside its wallet's ledger.</summary>
+    public static string CallerBudget(string walletKey, string ledgerKey) =>
+        walletKey == ledgerKey ? Budget(walletKey) : $"{WalletLedger(walletKey)}:session:{SessionId.Key(ledgerKey)}";
 
     public static string ConfirmationToken(string tokenKey) => $"{Prefix}confirm:{tokenKey}";
 }

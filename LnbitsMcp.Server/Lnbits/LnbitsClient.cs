@@ -298,6 +298,12 @@ public sealed partial class LnbitsClient
         {
             throw new LnbitsApiException(ToolErrorCodes.LnbitsError, tooLarge.Message);
         }
+        catch (Exception ex) when (ex is Security.CrossOriginRedirectException || ex.InnerException is Security.CrossOriginRedirectException)
+        {
+            var redirect = ex as Security.CrossOriginRedirectException ?? (Security.CrossOriginRedirectException)ex.InnerException!;
+            throw new LnbitsApiException(ToolErrorCodes.LnbitsError,
+                $"LNbits at {redirect.From.GetLeftPart(UriPartial.Authority)} answered {operation} with a redirect to another origin ({redirect.To.GetLeftPart(UriPartial.Authority)}); the API key is not sent there and nothing was done. Use the LNbits URL the redirect points to, if you trust it.");
+        }
         catch (HttpRequestException ex)
         {
             LogUnreachable(_logger, operation, ex.HttpRequestError.ToString());

@@ -90,7 +90,7 @@ public sealed class PaymentService(
             throw new ToolException(ToolErrorCodes.LnurlError, $"{address} returned an invalid invoice: {decodeError}");
         }
 
-        var check = LnurlPayRules.ValidateInvoice(invoice, amountMsat, payRequest.Metadata, Network, time.GetUtcNow());
+        var check = LnurlPayRules.ValidateInvoice(invoice, amountMsat, payRequest.Metadata, Network, time.GetUtcNow(), requireDescriptionHash: true);
         if (!check.IsValid)
         {
             var code = check.Problem switch

@@ -29,11 +29,14 @@ public sealed record LnbitsSettings
         }
     }
 
-    /// <summary>The credential shown masked by <c>get_lnbits_configuration</c>.</summary>
-    public Secret? DisplayCredential => AuthMethod switch
+    /// <summary>
+    /// What <c>get_lnbits_configuration</c> shows of the credential: an API key as <c>***</c> plus its last
+    /// four characters (CONTRACT §5); a password or token only as <c>***</c> (that one is set, nothing of it).
+    /// </summary>
+    public string? DisplayCredential => AuthMethod switch
     {
-        LnbitsAuthMethod.Bearer => BearerToken,
-        LnbitsAuthMethod.OAuth2 => Password,
-        _ => ApiKey,
+        LnbitsAuthMethod.Bearer => BearerToken is null ? null : Telemetry.SecretRedactor.Mask,
+        LnbitsAuthMethod.OAuth2 => Password is null ? null : Telemetry.SecretRedactor.Mask,
+        _ => ApiKey?.Masked(),
     };
 }

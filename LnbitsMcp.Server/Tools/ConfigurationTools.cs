@@ -57,7 +57,7 @@ public sealed class ConfigurationTools(
     [McpServerTool(Title = "Show LNbits configuration", ReadOnly = true, Idempotent = true, OpenWorld = false,
         UseStructuredContent = true, OutputSchemaType = typeof(LnbitsConfigurationResult))]
     [Description("Shows which LNbits wallet this call would use and where that configuration comes from (session, headers or operator). " +
-        "The API key is masked (*** plus its last four characters).")]
+        "The API key is masked (*** plus its last four characters); a bearer token or password shows only as *** (set).")]
     public CallToolResult GetLnbitsConfiguration()
     {
         var connection = access.FindLnbits();
@@ -68,7 +68,7 @@ public sealed class ConfigurationTools(
 
         var settings = connection.Settings;
         return ToolResults.Success(new LnbitsConfigurationResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(),
-            settings.DisplayCredential?.Masked(), settings.TimeoutSeconds, connection.Source));
+            settings.DisplayCredential, settings.TimeoutSeconds, connection.Source));
     }
 
     [McpServerTool(Title = "Test LNbits configuration", ReadOnly = true, Idempotent = true, OpenWorld = true,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace LnbitsMcp.Server.Mcp;
@@ -43,6 +44,12 @@ public static class McpEndpoints
             return;
         }
 
+        if (HttpMethods.IsPost(context.Request.Method) && await FindUnstructuredParamsAsync(context.Request) is { } requestId)
+        {
+            await WriteInvalidParamsAsync(context, requestId);
+            return;
+        }
+
         try
         {
             await next(context);
@@ -53,6 +60,57 @@ public static class McpEndpoints
             context.Response.Headers.RetryAfter = "60";
             await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status429TooManyRequests, error.Message);
         }
+    }
+
+    /// <summary>
+    /// The id of a JSON-RPC request whose <c>params</c> is neither an object nor an array (JSON-RPC 2.0
+    /// §4.2: params are structured), which the SDK would answer with a generic internal error; else null.
+    /// </summary>
+    private static async Task<JsonElement?> FindUnstructuredParamsAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        try
+        {
+            using var message = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+            return message.RootElement.ValueKind == JsonValueKind.Object
+                && message.RootElement.TryGetProperty("params", out var parameters)
+                && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)
+                && message.RootElement.TryGetProperty("method", out _)
+                    ? message.RootElement.TryGetProperty("id", out var id) ? id.Clone() : default(JsonElement)
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null; // not JSON at all: the SDK answers that itself
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
+
+    private static async Task WriteInvalidParamsAsync(HttpContext context, JsonElement requestId)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc", "2.0");
+        writer.WritePropertyName("id");
+        if (requestId.ValueKind == JsonValueKind.Undefined)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            requestId.WriteTo(writer);
+        }
+
+        writer.WriteStartObject("error");
+        writer.WriteNumber("code", -32602);
+        writer.WriteString("message", "Invalid params: params must be an object (for tools/call: {\"name\": <tool name>, \"arguments\": {…}}).");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     private static bool IsJson(string? contentType) =>

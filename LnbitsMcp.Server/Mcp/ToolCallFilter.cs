@@ -46,6 +46,11 @@ public sealed partial class ToolCallFilter(
         var outcome = "ok";
         try
         {
+            if (request.Items.TryGetValue(ToolCallParamsGuard.ProblemItem, out var textProblem) && textProblem is string problemText)
+            {
+                throw ToolException.InvalidArgument(problemText);
+            }
+
             var tool = request.MatchedPrimitive as McpServerTool;
             if (tool is not null && ArgumentValidator.Validate(tool.ProtocolTool.InputSchema, request.Params?.Arguments) is { } problem)
             {

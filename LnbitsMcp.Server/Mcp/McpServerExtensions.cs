@@ -81,9 +81,19 @@ public static class McpServerExtensions
             builder.Services.AddDistributedMemoryCache(cache => cache.SizeLimit = InProcessEventStoreBytes);
         }
 
+        builder.Services.PostConfigure<HttpServerTransportOptions>(options =>
+        {
+            if (options.EventStreamStore is { } store and not RetryAdvertisingEventStreamStore)
+            {
+                options.EventStreamStore = new RetryAdvertisingEventStreamStore(store, EventStreamRetry);
+            }
+        });
         return mcp.WithDistributedCacheEventStreamStore();
     }
 #pragma warning restore MCP9006
+
+    /// <summary>The <c>retry</c> a POST SSE stream's priming event advertises.</summary>
+    public static readonly TimeSpan EventStreamRetry = TimeSpan.FromSeconds(1);
 
     /// <summary>Memory the in-process event stream store may use (entries are sized by their bytes).</summary>
     public const long InProcessEventStoreBytes = 64L * 1024 * 1024;

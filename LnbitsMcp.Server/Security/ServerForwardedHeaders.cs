@@ -9,7 +9,7 @@ namespace LnbitsMcp.Server.Security;
 /// Which proxy may tell the server the caller's address, scheme and host (<c>X-Forwarded-For</c>,
 /// <c>-Proto</c>, <c>-Host</c>), section <c>ForwardedHeaders</c>. With <see cref="ForwardedHeadersTrustOptions.EdgeSecret"/>
 /// (the AppHost shares one between the edge and the servers) only requests that carry it in
-/// <see cref="ForwardedHeadersTrust.EdgeSecretHeader"/> are believed — not loopback, not any network —
+/// <see cref="ServerForwardedHeaders.EdgeSecretHeader"/> are believed — not loopback, not any network —
 /// so another local process cannot pick its own address. Without it (a standalone server), loopback and
 /// <see cref="ForwardedHeadersTrustOptions.TrustedNetworks"/> are believed, like the edge's own setting.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class ForwardedHeadersTrustOptions
     public string? EdgeSecret { get; set; }
 }
 
-public static class ForwardedHeadersTrust
+public static class ServerForwardedHeaders
 {
     public const string EdgeSecretHeader = "X-LnbitsMcp-Edge-Secret";
 
@@ -74,18 +74,6 @@ public static class ForwardedHeadersTrust
         return options; // no known proxies and networks: every sender of the secret is trusted
     }
 
-    private static ForwardedHeadersOptions FromNetworks(IEnumerable<string> networks)
-    {
-        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.All, ForwardLimit = 1 };
-        options.KnownIPNetworks.Clear();
-        options.KnownProxies.Clear();
-        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.0/8"));
-        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("::1/128"));
-        foreach (var network in networks)
-        {
-            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-        }
-
-        return options;
-    }
+    private static ForwardedHeadersOptions FromNetworks(IEnumerable<string> networks) =>
+        new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.All, ForwardLimit = 1 }.TrustLoopbackAnd(networks);
 }

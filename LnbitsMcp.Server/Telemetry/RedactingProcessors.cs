@@ -51,6 +51,6 @@ public sealed class RedactingLogProcessor : BaseProcessor<LogRecord>
             data.Attributes = [.. attributes.Select(a => KeyValuePair.Create(a.Key, a.Key == "{OriginalFormat}" ? a.Value : TelemetryText.ScrubValue(a.Key, a.Value)))];
         }
 
-        data.Exception = RedactedException.Of(data.Exception);
+        data.Exception = RedactedException.Of(data.Exception, TelemetryText.Scrub);
     }
 }

@@ -23,7 +23,7 @@ public static class ServerTelemetryExtensions
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
             .AddMeter(TelemetryNames.MeterName, TelemetryNames.SdkSourceName));
         builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddProcessor(new RedactingLogProcessor()));
-        RedactingLoggerFactory.AddTo(builder.Services);
+        RedactingLoggerFactory.AddTo(builder.Services, TelemetryText.Scrub);
 
         // HttpClient's request/response header logs (Trace) carry X-Api-Key and Authorization: no header value is logged.
         builder.Services.ConfigureHttpClientDefaults(http => http.RedactLoggedHeaders(_ => true));

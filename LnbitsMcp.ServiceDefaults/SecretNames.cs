@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LnbitsMcp.Server.Telemetry;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Redaction by name, for values nobody registered: a log attribute or span tag named like a secret
@@ -10,6 +10,8 @@ namespace LnbitsMcp.Server.Telemetry;
 /// </summary>
 public static partial class SecretNames
 {
+    public const string Mask = "***";
+
     private static readonly HashSet<string> s_names = new(StringComparer.OrdinalIgnoreCase)
     {
         "sessionid", "mcpsessionid", "apikey", "xapikey", "xlnbitsapikey", "password", "token", "accesstoken", "refreshtoken",
@@ -30,16 +32,30 @@ public static partial class SecretNames
     {
         if (text.Contains('"', StringComparison.Ordinal))
         {
-            text = JsonProperty().Replace(text, match => match.Groups["value"].Length == 0 ? match.Value : match.Groups["head"].Value + SecretRedactor.Mask);
+            text = JsonProperty().Replace(text, match => match.Groups["value"].Length == 0 ? match.Value : match.Groups["head"].Value + Mask);
         }
 
         if (text.Contains('=', StringComparison.Ordinal))
         {
-            text = QueryParameter().Replace(text, match => match.Groups["head"].Value + SecretRedactor.Mask);
+            text = QueryParameter().Replace(text, match => match.Groups["head"].Value + Mask);
         }
 
         return text;
     }
+
+    /// <summary>
+    /// A log attribute or span tag value: masked whole when its name is secret, else text scrubbed with
+    /// <paramref name="scrub"/> (lists element by element).
+    /// </summary>
+    public static object? ScrubValue(string name, object? value, Func<string, string> scrub) => value switch
+    {
+        null => null,
+        string { Length: 0 } => value,
+        _ when IsSecret(name) => Mask,
+        string text => scrub(text),
+        IEnumerable<string?> texts => texts.Select(t => t is null ? null : scrub(t)).ToArray(),
+        _ => value,
+    };
 
     private static string Normalize(string name) =>
         name.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);

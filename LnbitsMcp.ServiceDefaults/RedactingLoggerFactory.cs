@@ -1,31 +1,34 @@
 using System.Collections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace LnbitsMcp.Server.Telemetry;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Every logger of the process (console, OpenTelemetry, any provider, our lines and the libraries')
-/// hands its providers a scrubbed copy of the log state: attributes named like secrets masked, the
-/// formatted message and every text value scrubbed (<see cref="TelemetryText"/>), exception text too.
+/// Every logger of the process (console, OpenTelemetry, any provider, the service's lines and the
+/// libraries') hands its providers a scrubbed copy of the log state: attributes named like secrets
+/// masked (<see cref="SecretNames"/>), the formatted message and every text value scrubbed with the
+/// service's scrub function, exception text too.
 /// </summary>
-public sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+public sealed class RedactingLoggerFactory(ILoggerFactory inner, Func<string, string> scrub) : ILoggerFactory
 {
     /// <summary>Wraps the host's logger factory so that no provider sees an unredacted line.</summary>
-    public static void AddTo(IServiceCollection services) =>
+    public static void AddTo(IServiceCollection services, Func<string, string> scrub) =>
         services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(provider => new RedactingLoggerFactory(new LoggerFactory(
             provider.GetServices<ILoggerProvider>(),
             provider.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
             provider.GetService<IOptions<LoggerFactoryOptions>>(),
-            provider.GetService<IExternalScopeProvider>()))));
+            provider.GetService<IExternalScopeProvider>()), scrub)));
 
-    public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName));
+    public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName), scrub);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
     public void Dispose() => inner.Dispose();
 
-    private sealed class RedactingLogger(ILogger inner) : ILogger
+    private sealed class RedactingLogger(ILogger inner, Func<string, string> scrub) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
@@ -52,15 +55,15 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactor
 
                     if (SecretNames.IsSecret(key) && value?.ToString() is { Length: > 0 } raw)
                     {
-                        message = message.Replace(raw, SecretRedactor.Mask, StringComparison.Ordinal);
+                        message = message.Replace(raw, SecretNames.Mask, StringComparison.Ordinal);
                     }
 
-                    attributes.Add(KeyValuePair.Create(key, TelemetryText.ScrubValue(key, value)));
+                    attributes.Add(KeyValuePair.Create(key, SecretNames.ScrubValue(key, value, scrub)));
                 }
             }
 
-            var redacted = new RedactedState(TelemetryText.Scrub(message), attributes);
-            inner.Log(logLevel, eventId, redacted, RedactedException.Of(exception), static (s, _) => s.Message);
+            var redacted = new RedactedState(scrub(message), attributes);
+            inner.Log(logLevel, eventId, redacted, RedactedException.Of(exception, scrub), static (s, _) => s.Message);
         }
     }
 
@@ -84,7 +87,7 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactor
 /// <summary>An exception whose text had to be scrubbed: its type name and scrubbed message, no stack or inner text.</summary>
 public sealed class RedactedException(string type, string message) : Exception($"{type}: {message}")
 {
-    public static Exception? Of(Exception? exception)
+    public static Exception? Of(Exception? exception, Func<string, string> scrub)
     {
         if (exception is null or RedactedException)
         {
@@ -92,8 +95,8 @@ public sealed class RedactedException(string type, string message) : Exception($
         }
 
         var text = exception.ToString();
-        return TelemetryText.Scrub(text) == text
+        return scrub(text) == text
             ? exception
-            : new RedactedException(exception.GetType().FullName ?? "Exception", TelemetryText.Scrub(exception.Message));
+            : new RedactedException(exception.GetType().FullName ?? "Exception", scrub(exception.Message));
     }
 }

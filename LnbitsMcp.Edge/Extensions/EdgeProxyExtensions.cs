@@ -1,5 +1,6 @@
 using LnbitsMcp.Edge.Routing;
 using LnbitsMcp.Edge.Security;
+using LnbitsMcp.Edge.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Transforms;
@@ -48,6 +49,7 @@ public static class EdgeProxyExtensions
     {
         app.MapReverseProxy(pipeline =>
         {
+            pipeline.Use(McpRequestTagging.TagAsync);
             pipeline.Use(SessionRoutingMiddleware.RouteBySessionAsync);
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();

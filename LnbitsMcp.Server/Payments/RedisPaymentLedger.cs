@@ -7,7 +7,9 @@ namespace LnbitsMcp.Server.Payments;
 /// <summary>
 /// The ledger in Redis: one Lua script checks the wallet's paid-hash set, the wallet's rolling 24-hour
 /// budget and hourly count and the caller's sub-ledger, and records the reservation in both, atomically
-/// across every server instance. Every key is passed as KEYS and shares the wallet's hash tag.
+/// across every server instance. Every key is passed as KEYS and shares the wallet's hash tag
+/// (<see cref="RedisKeys.Ledger"/>), so this works on a Redis Cluster too; a reservation is held by a
+/// replica before the payment goes out, so a failover cannot forget it.
 /// </summary>
 public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentLedger
 {
@@ -94,11 +96,38 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
         var left = long.Parse((string)result[2]!, CultureInfo.InvariantCulture);
         return (string?)result[0] switch
         {
-            "ok" => new LedgerDecision.Reserved(new PaymentReservation(request.LedgerKey, request.PaymentHash, member, request.AmountMsat) { WalletKey = request.WalletKey }),
+            "ok" => new LedgerDecision.Reserved(await ReplicatedAsync(new PaymentReservation(request.LedgerKey, request.PaymentHash, member, request.AmountMsat) { WalletKey = request.WalletKey })),
             "already_paid" => new LedgerDecision.AlreadyPaid(),
             "budget" => new LedgerDecision.BudgetExceeded(count, Math.Max(0, left)),
             _ => new LedgerDecision.RateExceeded((int)count),
         };
+    }
+
+    /// <summary>
+    /// Waits until a replica holds the reservation. If the master fails meanwhile nothing is paid: the
+    /// reservation is released when possible, else it may stay (the hash then counts as paid and the
+    /// amount as spent; the safe side).
+    /// </summary>
+    private async Task<PaymentReservation> ReplicatedAsync(PaymentReservation reservation)
+    {
+        try
+        {
+            await redis.WaitForReplicaAsync(RedisKeys.Budget(reservation.WalletKey));
+            return reservation;
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex))
+        {
+            try
+            {
+                await ReleaseAsync(reservation, CancellationToken.None);
+            }
+            catch (Exception again) when (RedisFailure.Is(again))
+            {
+                // Kept: never paid twice, at worst counted once too often.
+            }
+
+            throw;
+        }
     }
 
     public Task ReleaseAsync(PaymentReservation reservation, CancellationToken cancellationToken) =>

@@ -13,6 +13,8 @@ public sealed class WholeAppFixture : IAsyncLifetime
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
 
+    private readonly DirectoryInfo _redisData = Directory.CreateTempSubdirectory("apphost-redis-data-");
+
     public DistributedApplication App { get; private set; } = null!;
 
     public Uri EdgeHttp { get; private set; } = null!;
@@ -21,7 +23,7 @@ public sealed class WholeAppFixture : IAsyncLifetime
     {
         using var cancellation = new CancellationTokenSource(s_startTimeout);
         var builder = await DistributedApplicationTestingBuilder
-            .CreateAsync<Projects.LnbitsMcp_AppHost>([], cancellation.Token)
+            .CreateAsync<Projects.LnbitsMcp_AppHost>([$"--Redis:DataDirectory={_redisData.FullName}"], cancellation.Token)
             .WaitAsync(s_startTimeout);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         App = await builder.BuildAsync(cancellation.Token).WaitAsync(s_startTimeout);
@@ -35,6 +37,14 @@ public sealed class WholeAppFixture : IAsyncLifetime
         if (App is not null)
         {
             await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        try
+        {
+            _redisData.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 }

@@ -2,6 +2,7 @@ using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Pages;
+using LnbitsMcp.Server.Security;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
 
@@ -17,6 +18,7 @@ public static class ServerApplication
         builder.AddServerTelemetry(); // first: its processors tag and redact before any exporter sees a span
         builder.AddServiceDefaults();
         configure?.Invoke(builder);
+        builder.AddForwardedHeadersTrust();
         builder.AddRequestGuards();
         builder.AddCallerAuth();
         builder.AddPages();
@@ -25,6 +27,9 @@ public static class ServerApplication
         builder.AddLnbitsMcpServer();
 
         var app = builder.Build();
+        app.UseJsonErrors();
+        app.UseRedactionScope();
+        app.UseForwardedHeadersTrust();
         app.UseRequestGuards();
         app.UseCallerAuth();
         app.MapDefaultEndpoints();

@@ -21,6 +21,7 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, TimeP
 
     public async Task<ConnectionRecord> CreateAsync(string subject, OAuthClient client, LnbitsSettings settings, SessionLimits limits, bool readOnly, CancellationToken cancellationToken)
     {
+        settings.RegisterSecrets(options.Value.RefreshTokenLifetime); // verified by LNbits: kept out of telemetry while the connection may live
         var owner = OwnerOfSubject(subject);
         var created = await sessions.CreateAsync(new SessionCreation(owner, null, options.Value.RefreshTokenLifetime), cancellationToken);
         await sessions.SaveAsync(created.Session with { Lnbits = settings, Limits = limits }, cancellationToken);

@@ -53,7 +53,6 @@ public static class ConnectPage
 
         if (context.Request.Query[TicketParameter].ToString() is { Length: > 0 } ticketId)
         {
-            Telemetry.SecretRedactor.Register(ticketId);
             return await FinishAsync(context, request, ticketId, store, urls, time);
         }
 
@@ -113,6 +112,11 @@ public static class ConnectPage
     {
         var json = await store.TakeOnceAsync(OneUseKind.ConsentTicket, ticketId, context.RequestAborted);
         var ticket = json is null ? null : JsonSerializer.Deserialize(json, OAuthJson.Default.ConsentTicket);
+        if (ticket is not null)
+        {
+            Telemetry.SecretRedactor.Register(ticketId); // one we issued: kept out of this request's spans and logs
+        }
+
         var subject = await PageUser.FindAsync(context);
         if (ticket is null || subject != ticket.Subject || ticket.ClientId != request.ClientId
             || ticket.RedirectUri != request.RedirectUri || ticket.CodeChallenge != request.CodeChallenge)

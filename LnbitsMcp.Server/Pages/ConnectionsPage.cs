@@ -19,7 +19,7 @@ public static class ConnectionsPage
     public const string RevokePath = "/connections/revoke";
 
     public static async Task<IResult> ShowAsync(HttpContext context, Connections connections, ISessionStore sessions, IPaymentLedger ledger,
-        IAntiforgery antiforgery, IOptions<PaymentOptions> payments, TimeProvider time)
+        PaymentService paymentService, IAntiforgery antiforgery, IOptions<PaymentOptions> payments, TimeProvider time)
     {
         var subject = await PageUser.FindAsync(context);
         var list = subject is null ? [] : await connections.ListAsync(subject, context.RequestAborted);
@@ -42,7 +42,7 @@ public static class ConnectionsPage
         {
             var session = await sessions.FindAsync(connection.ConnectionKey, context.RequestAborted);
             var limits = PaymentLimits.For(payments.Value, session?.Limits);
-            var usage = await ledger.GetUsageAsync(connection.ConnectionKey, now, context.RequestAborted);
+            var spent = await SpentAsync(session, connection.ConnectionKey, ledger, paymentService, now, context.RequestAborted);
             var canPay = connection.Scopes.Contains(OAuthScopes.WalletPay);
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr><td><strong>{PageShell.Encode(connection.ClientName)}</strong><br><span class="note">connected {Time(connection.CreatedAt)}<br>last used {Time(connection.LastUsedAt)}</span></td>
@@ -50,7 +50,7 @@ public static class ConnectionsPage
                 <td>{(canPay
                     ? $"max {limits.MaxPaymentSats} sats per payment<br>{limits.DailyBudgetSats} sats per 24 h<br>asks above {limits.ConfirmAboveSats} sats"
                     : "read-only")}</td>
-                <td>{usage.SpentLast24HoursMsat / 1000} sats</td>
+                <td>{PageShell.Encode(spent)}</td>
                 <td><form method="post" action="{RevokePath}">
                 <input type="hidden" name="{PageShell.Encode(tokens.FormFieldName)}" value="{PageShell.Encode(tokens.RequestToken)}">
                 <input type="hidden" name="connection" value="{PageShell.Encode(connection.ConnectionKey)}">
@@ -78,6 +78,25 @@ public static class ConnectionsPage
         }
 
         return Results.Redirect(Path + "?revoked=1", permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>What this connection paid in 24 h (its own part of the wallet ledger), and the whole wallet's.</summary>
+    private static async Task<string> SpentAsync(AppSession? session, string connectionKey, IPaymentLedger ledger, PaymentService payments, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (session?.Lnbits is not { } settings)
+        {
+            return "–";
+        }
+
+        try
+        {
+            var usage = await ledger.GetUsageAsync(await payments.WalletLedgerKeyAsync(settings, cancellationToken), connectionKey, now, cancellationToken);
+            return string.Create(CultureInfo.InvariantCulture, $"{usage.Caller.SpentLast24HoursMsat / 1000} sats (wallet: {usage.Wallet.SpentLast24HoursMsat / 1000})");
+        }
+        catch (Mcp.ToolException)
+        {
+            return "(LNbits unreachable)";
+        }
     }
 
     private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -19,16 +19,18 @@ public static class SessionLinkPage
 {
     public static async Task<IResult> ShowAsync(HttpContext context, string link, IOAuthStore store, IAntiforgery antiforgery, IOptions<PaymentOptions> payments)
     {
-        Telemetry.SecretRedactor.Register(link);
-        return await store.PeekOnceAsync(OneUseKind.SessionLink, link, context.RequestAborted) is null
-            ? Expired(context)
-            : Form(context, link, new ConnectForm(), null, null, antiforgery, payments.Value);
+        if (await store.PeekOnceAsync(OneUseKind.SessionLink, link, context.RequestAborted) is null)
+        {
+            return Expired(context);
+        }
+
+        Telemetry.SecretRedactor.Register(link); // one we issued (it exists): kept out of spans and logs
+        return Form(context, link, new ConnectForm(), null, null, antiforgery, payments.Value);
     }
 
     public static async Task<IResult> SubmitAsync(HttpContext context, string link, IOAuthStore store, ISessionStore sessions,
-        LnbitsConnector connector, OperatorLnbits operatorLnbits, IAntiforgery antiforgery, IOptions<PaymentOptions> payments)
+        LnbitsConnector connector, OperatorLnbits operatorLnbits, IAntiforgery antiforgery, IOptions<PaymentOptions> payments, IOptions<SessionsOptions> sessionOptions)
     {
-        Telemetry.SecretRedactor.Register(link);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (!await antiforgery.IsRequestValidAsync(context))
         {
@@ -40,6 +42,7 @@ public static class SessionLinkPage
             return Expired(context);
         }
 
+        Telemetry.SecretRedactor.Register(link);
         var input = ConnectForm.Read(form);
         var check = await WalletCheck.RunAsync(input, connector, operatorLnbits, context.RequestAborted);
         if (check.Settings is not { } settings)
@@ -54,6 +57,8 @@ public static class SessionLinkPage
         {
             return Expired(context);
         }
+
+        settings.RegisterSecrets(session.IdleTimeout ?? sessionOptions.Value.IdleTimeout); // verified by LNbits: kept out of telemetry
 
         return PageShell.Render(context, "Wallet connected", $"""
             <h1>Wallet connected</h1><p role="status">Your assistant's session now uses the wallet <strong>{PageShell.Encode(settings.WalletName)}</strong>

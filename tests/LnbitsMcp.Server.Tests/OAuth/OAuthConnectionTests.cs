@@ -350,6 +350,8 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
 
         var (over, _) = await stack.Sandbox.ExternalInvoiceAsync(1_500);
         await aliceClient.CallErrorAsync("pay_invoice", "limit_exceeded", new { bolt11 = over });
+        var (small, _) = await stack.Sandbox.ExternalInvoiceAsync(100);
+        await aliceClient.CallOkAsync("pay_invoice", new { bolt11 = small });
 
         alicePage = await aliceBrowser.NewPageAsync(); // same browser profile (its cookie), a fresh tab
         await alicePage.GotoAsync(new Uri(Server, "/connections").AbsoluteUri);
@@ -357,6 +359,7 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
         Assert.Contains("Alice's assistant", listed);
         Assert.Contains("alice-wallet", listed);
         Assert.Contains("1000 sats per 24 h", listed);
+        Assert.Contains("100 sats (wallet: 100)", listed);
         Assert.DoesNotContain("Bob", listed);
         await alicePage.ClickAsync("button[aria-label=\"Revoke Alice's assistant\"]");
         Assert.Contains("revoked", await alicePage.InnerTextAsync("main"));

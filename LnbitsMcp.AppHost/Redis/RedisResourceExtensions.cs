@@ -6,7 +6,11 @@ namespace LnbitsMcp.AppHost.Redis;
 
 public static class RedisResourceExtensions
 {
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// The image <c>AddRedis</c> of Aspire.Hosting.Redis 13.6 runs (pinned by a test). Where no
+    /// registry can be reached, tests/containers/base-image.sh makes a local image with this name.
+    /// </summary>
+    public const string RedisContainerImage = "docker.io/library/redis:8.6";
 
     /// <summary>
     /// The <c>redis</c> resource in the mode <c>Redis:Mode</c> asks for (see <see cref="RedisMode"/>).
@@ -15,10 +19,25 @@ public static class RedisResourceExtensions
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisForEnvironment(
         this IDistributedApplicationBuilder builder, string name, RedisModeSelector? selector = null)
     {
+        var configuredRuntime = builder.Configuration[ContainerRuntimeProbe.RuntimeKey]
+            ?? builder.Configuration["DOTNET_" + ContainerRuntimeProbe.RuntimeKey];
+        var containers = new Lazy<ContainerRuntimeStatus>(() => new ContainerRuntimeProbe(RedisContainerImage).Probe(configuredRuntime));
         selector ??= new RedisModeSelector(
-            () => ContainerRuntimeProbe.IsHealthy(s_probeTimeout),
+            () => containers.Value.IsUsable,
             () => ExecutableLocator.FindOnPath("redis-server"));
         var mode = selector.Choose(builder.Configuration[RedisModeSelector.ConfigurationKey], builder.ExecutionContext.IsPublishMode);
+        if (containers.IsValueCreated)
+        {
+            Console.WriteLine(containers.Value.Runtime is { } runtime
+                ? $"Container runtime: {runtime}"
+                : $"No container runtime for Redis: {containers.Value.Problem}");
+            if (mode == RedisMode.Container && containers.Value.Runtime is { } chosen)
+            {
+                // The orchestrator then uses the runtime that was just seen running Redis.
+                builder.Configuration[ContainerRuntimeProbe.RuntimeKey] = chosen;
+            }
+        }
+
         Console.WriteLine($"Redis mode: {mode}");
         return mode switch
         {

@@ -94,7 +94,7 @@ registry() {
   local port
   for _ in $(seq 1 50); do
     port=$(( 20000 + RANDOM % 10000 ))
-    ss -ltn "sport = :$port" | grep -q LISTEN || break
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break # nothing answers there: free
   done
   address="127.0.0.1:$port"
   mkdir -p "$CACHE/registry"

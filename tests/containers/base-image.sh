@@ -123,13 +123,29 @@ EOF
   fail "docker-registry did not answer on $address, see $CACHE/registry.log"
 }
 
+# A build context holding the root filesystem tarball (hard-linked when possible).
+new_context() {
+  local context
+  context=$(mktemp -d "$CACHE/$1-context-XXXXXX")
+  ln "$2" "$context/rootfs.tar" 2>/dev/null || cp "$2" "$context/rootfs.tar"
+  echo "$context"
+}
+
+# Builds the Containerfile of a context as an image, then removes the context.
+build_image() {
+  local what=$1 image=$2 context=$3 started=$4
+  podman build --quiet --layers -f "$context/Containerfile" -t "$image" "$context" >/dev/null \
+    || { rm -rf "$context"; fail "podman build of the $what image failed"; }
+  rm -rf "$context"
+  say "$what image $image built in $((SECONDS - started)) s"
+}
+
 build_base() {
   local image="localhost/$BASE_REPOSITORY:$BASE_TAG"
   if podman image exists "$image"; then echo "$image"; return; fi
   local started=$SECONDS tarball context
   tarball=$(rootfs aspnet "ca-certificates,libicu72,libssl3,tzdata")
-  context=$(mktemp -d "$CACHE/aspnet-context-XXXXXX")
-  ln "$tarball" "$context/rootfs.tar" 2>/dev/null || cp "$tarball" "$context/rootfs.tar"
+  context=$(new_context aspnet "$tarball")
   # The runtime layer: the dotnet host, hostfxr, and the two shared frameworks of one version.
   local dotnet="$context/dotnet"
   mkdir -p "$dotnet/host/fxr" "$dotnet/shared/Microsoft.NETCore.App" "$dotnet/shared/Microsoft.AspNetCore.App"
@@ -158,10 +174,7 @@ ENV APP_UID=$APP_UID \\
     ASPNET_VERSION=$ASPNET_VERSION
 LABEL org.opencontainers.image.description="Test-only stand-in for mcr.microsoft.com/dotnet/aspnet:10.0 (Debian $SUITE minbase + ASP.NET Core $ASPNET_VERSION)"
 EOF
-  podman build --quiet --layers -f "$context/Containerfile" -t "$image" "$context" >/dev/null \
-    || { rm -rf "$context"; fail "podman build of the base image failed"; }
-  rm -rf "$context"
-  say "base image $image built in $((SECONDS - started)) s"
+  build_image base "$image" "$context" "$started"
   echo "$image"
 }
 
@@ -170,8 +183,7 @@ build_redis() {
   if ! podman image exists "$image"; then
     local started=$SECONDS tarball context
     tarball=$(rootfs redis "redis-server")
-    context=$(mktemp -d "$CACHE/redis-context-XXXXXX")
-    ln "$tarball" "$context/rootfs.tar" 2>/dev/null || cp "$tarball" "$context/rootfs.tar"
+    context=$(new_context redis "$tarball")
     mkdir -p "$context/data"
     local redis_uid
     redis_uid=$(tar -xOf "$tarball" ./etc/passwd | awk -F: '$1=="redis"{print $3}')
@@ -188,10 +200,7 @@ EXPOSE 6379
 CMD ["redis-server", "--protected-mode", "no"]
 LABEL org.opencontainers.image.description="Test-only Redis image: Debian $SUITE redis-server"
 EOF
-    podman build --quiet --layers -f "$context/Containerfile" -t "$image" "$context" >/dev/null \
-      || { rm -rf "$context"; fail "podman build of the redis image failed"; }
-    rm -rf "$context"
-    say "redis image $image built in $((SECONDS - started)) s"
+    build_image redis "$image" "$context" "$started"
   fi
   podman tag "$image" "$REDIS_IMAGE"
   echo "$image"
@@ -201,7 +210,7 @@ EOF
 prune() {
   find "$CACHE" -maxdepth 1 -name '*-rootfs-*.tar' -mtime +30 -delete
   podman images --format '{{.Repository}}:{{.Tag}}' \
-    | grep -E "^localhost/lnbits-mcp-test/(aspnet|redis):" | grep -v -- "-$KEY\$" \
+    | grep -E "/lnbits-mcp-test/(aspnet|redis):" | grep -v -- "-$KEY\$" \
     | xargs -r podman rmi >/dev/null 2>&1 || true
 }
 

@@ -49,10 +49,13 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
+                .SetSampler(new RequestRootSampler())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !IsHealthPath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation()
+                .AddProcessor(new McpRequestSpanNamer())
+                .AddProcessor(new FailedBackgroundSpanProcessor()));
 
         builder.AddOpenTelemetryExporters();
         return builder;

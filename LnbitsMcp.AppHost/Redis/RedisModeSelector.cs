@@ -1,9 +1,9 @@
 namespace LnbitsMcp.AppHost.Redis;
 
 /// <summary>
-/// Chooses the Redis mode. Publish mode is always <see cref="RedisMode.Container"/>. In run mode a
-/// container is used only when a runtime really runs the Redis image (<see cref="ContainerRuntimeProbe"/>):
-/// <c>AddRedis</c> without one waits forever.
+/// Chooses the Redis mode. Publish mode is <see cref="RedisMode.Container"/> unless
+/// <see cref="RedisMode.External"/> is asked for. In run mode a container is used only when a runtime
+/// really runs the Redis image (<see cref="ContainerRuntimeProbe"/>): <c>AddRedis</c> without one waits forever.
 /// </summary>
 public sealed class RedisModeSelector(Func<bool> containerRuntimeIsHealthy, Func<string?> findRedisServer)
 {
@@ -11,12 +11,12 @@ public sealed class RedisModeSelector(Func<bool> containerRuntimeIsHealthy, Func
 
     public RedisMode Choose(string? configuredMode, bool isPublishMode)
     {
+        var mode = Parse(configuredMode);
         if (isPublishMode)
         {
-            return RedisMode.Container;
+            return mode == RedisMode.External ? RedisMode.External : RedisMode.Container;
         }
 
-        var mode = Parse(configuredMode);
         return mode switch
         {
             RedisMode.Auto when containerRuntimeIsHealthy() => RedisMode.Container,
@@ -38,7 +38,8 @@ public sealed class RedisModeSelector(Func<bool> containerRuntimeIsHealthy, Func
         "container" => RedisMode.Container,
         "redis-server" or "redisserver" => RedisMode.RedisServer,
         "embedded" or "garnet" => RedisMode.Embedded,
+        "external" => RedisMode.External,
         _ => throw new InvalidOperationException(
-            $"Redis:Mode '{configuredMode}' is not one of auto, container, redis-server, embedded."),
+            $"Redis:Mode '{configuredMode}' is not one of auto, container, redis-server, embedded, external."),
     };
 }

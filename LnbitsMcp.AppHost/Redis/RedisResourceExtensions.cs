@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +26,13 @@ public static class RedisResourceExtensions
         selector ??= new RedisModeSelector(
             () => containers.Value.IsUsable,
             () => ExecutableLocator.FindOnPath("redis-server"));
-        var mode = selector.Choose(builder.Configuration[RedisModeSelector.ConfigurationKey], builder.ExecutionContext.IsPublishMode);
+        var configuredMode = builder.Configuration[RedisModeSelector.ConfigurationKey];
+        if (RedisModeSelector.Parse(configuredMode) == RedisMode.Auto && !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
+        {
+            configuredMode = "external"; // ConnectionStrings:redis names the operator's own Redis
+        }
+
+        var mode = selector.Choose(configuredMode, builder.ExecutionContext.IsPublishMode);
         if (containers.IsValueCreated)
         {
             Console.WriteLine(containers.Value.Runtime is { } runtime
@@ -43,14 +50,44 @@ public static class RedisResourceExtensions
         {
             RedisMode.RedisServer => builder.AddRedisServerProcess(name, ExecutableLocator.FindOnPath("redis-server")!),
             RedisMode.Embedded => builder.AddEmbeddedRedis(name),
-            _ => builder.AddRedis(name),
+            RedisMode.External => builder.AddConnectionString(name),
+            _ => builder.AddRedis(name).WithDataVolume().WithAppendOnlyFile(),
         };
     }
 
+    /// <summary>The persistence every Redis the AppHost starts runs with: an append-only file, fsync once a second.</summary>
+    public static readonly IReadOnlyList<string> AppendOnlyArguments = ["--appendonly", "yes", "--appendfsync", "everysec"];
+
+    /// <summary>
+    /// The container's Redis writes the append-only file into its data volume. Aspire starts it as
+    /// <c>/bin/sh -c "redis-server …"</c> (so the password stays in an environment variable), so the
+    /// options are appended to that command line.
+    /// </summary>
+    public static IResourceBuilder<RedisResource> WithAppendOnlyFile(this IResourceBuilder<RedisResource> redis) =>
+        redis.WithArgs(context =>
+        {
+            var command = context.Args.IndexOf("-c") + 1;
+            if (command == 0 || command >= context.Args.Count || context.Args[command] is not string line || !line.StartsWith("redis-server", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("The Redis container is no longer started through 'sh -c \"redis-server …\"': update WithAppendOnlyFile.");
+            }
+
+            context.Args[command] = line + " " + string.Join(' ', AppendOnlyArguments);
+        });
+
+    /// <summary>
+    /// A local <c>redis-server</c> process with an append-only file in <see cref="RedisDataDirectory"/>
+    /// (<c>Redis:DataDirectory</c>, by default a stable per-user folder): its data outlives the app.
+    /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisServerProcess(
         this IDistributedApplicationBuilder builder, string name, string redisServerPath)
     {
-        var workingDirectory = Directory.CreateTempSubdirectory("lnbits-mcp-redis-").FullName;
+        var data = RedisDataDirectory.Acquire(builder.Configuration[RedisDataDirectory.ConfigurationKey]);
+        builder.Services.AddSingleton(data); // holds the folder's lock while the AppHost runs
+        Console.WriteLine(data.IsPersistent
+            ? $"Redis data: {data.Path} (append-only file, kept across runs)"
+            : $"Redis data: {data.Path} (temporary: another AppHost is using the data folder; set {RedisDataDirectory.ConfigurationKey} to keep this run's data)");
+        var workingDirectory = data.Path;
         var resource = new RedisServerResource(name, redisServerPath, workingDirectory);
         var healthCheckKey = $"{name}-ping";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
@@ -69,6 +106,12 @@ public static class RedisResourceExtensions
                 context.Args.Add("127.0.0.1");
                 context.Args.Add("--dir");
                 context.Args.Add(workingDirectory);
+                context.Args.Add("--save");
+                context.Args.Add(string.Empty);
+                foreach (var argument in AppendOnlyArguments)
+                {
+                    context.Args.Add(argument);
+                }
             })
             .WithHealthCheck(healthCheckKey)
             .WithIconName("Database");

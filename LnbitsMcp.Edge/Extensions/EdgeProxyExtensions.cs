@@ -1,4 +1,5 @@
 using LnbitsMcp.Edge.Routing;
+using LnbitsMcp.Edge.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Transforms;
@@ -42,6 +43,7 @@ public static class EdgeProxyExtensions
     {
         app.MapReverseProxy(pipeline =>
         {
+            pipeline.Use(McpRequestTagging.TagAsync);
             pipeline.Use(SessionRoutingMiddleware.RouteBySessionAsync);
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();

@@ -8,7 +8,9 @@ namespace LnbitsMcp.Edge.Routing;
 /// <summary>
 /// Session → instance routes with a sliding lifetime: in memory, and in Redis when configured so
 /// that every edge instance (and a restarted edge) routes a session the same way. Redis trouble
-/// never stops routing: the edge then routes from memory and logs.
+/// (a node down, a cluster slot without a master, a timeout) never stops routing: the edge then
+/// routes from memory and logs. One key per route, used by single-key commands only, so it works on
+/// a Redis Cluster as on one node.
 /// </summary>
 public sealed partial class SessionRouter(
     TimeProvider time,
@@ -94,7 +96,7 @@ public sealed partial class SessionRouter(
         {
             await operation(redis.GetDatabase());
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
             LogRedisUnavailable(logger, ex.GetType().Name);
         }

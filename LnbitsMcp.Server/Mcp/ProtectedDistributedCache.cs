@@ -42,7 +42,7 @@ public sealed partial class ProtectedDistributedCache(IDistributedCache inner, I
         {
             return operation();
         }
-        catch (StackExchange.Redis.RedisException ex)
+        catch (Exception ex) when (Sessions.RedisFailure.Is(ex))
         {
             LogUnavailable(logger, ex.GetType().Name);
             return null;
@@ -55,7 +55,7 @@ public sealed partial class ProtectedDistributedCache(IDistributedCache inner, I
         {
             return await operation();
         }
-        catch (StackExchange.Redis.RedisException ex)
+        catch (Exception ex) when (Sessions.RedisFailure.Is(ex))
         {
             LogUnavailable(logger, ex.GetType().Name);
             return null;

@@ -28,7 +28,7 @@ public static class ReadOnlyToolMarker
             {
                 session = await store.FindByTransportAsync(transport, cancellationToken);
             }
-            catch (StackExchange.Redis.RedisException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 return result;
             }

@@ -26,7 +26,8 @@ public sealed class RedisSessionMigrationHandler(IConnectionMultiplexer redis, I
 
     public async ValueTask<InitializeRequestParams?> AllowSessionMigrationAsync(HttpContext context, string sessionId, CancellationToken cancellationToken)
     {
-        var value = await redis.GetDatabase().StringGetSetExpiryAsync(RedisKeys.McpSession(sessionId), options.Value.IdleTimeout);
+        // Kept as long as the bound session's index entries (which renew it), never shorter.
+        var value = await redis.GetDatabase().StringGetSetExpiryAsync(RedisKeys.McpSession(sessionId), RedisSessionStore.EntryLifetime(options.Value.IdleTimeout));
         if (!value.HasValue)
         {
             return null;

@@ -67,7 +67,7 @@ public sealed partial class ToolCallFilter(
         {
             throw;
         }
-        catch (StackExchange.Redis.RedisException error)
+        catch (Exception error) when (RedisFailure.Is(error))
         {
             outcome = ToolErrorCodes.ServiceUnavailable;
             activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.ServiceUnavailable);
@@ -125,7 +125,7 @@ public sealed partial class ToolCallFilter(
             {
                 session = await sessions.FindByTransportAsync(transport, cancellationToken);
             }
-            catch (StackExchange.Redis.RedisException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 call.SessionStoreUnavailable = true;
                 return;

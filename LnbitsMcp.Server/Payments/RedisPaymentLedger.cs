@@ -5,7 +5,9 @@ namespace LnbitsMcp.Server.Payments;
 
 /// <summary>
 /// The ledger in Redis: one Lua script checks the paid-hash set, the rolling 24-hour budget and the
-/// hourly count and records the reservation, atomically across every server instance.
+/// hourly count and records the reservation, atomically across every server instance. A ledger's
+/// keys share its hash tag (<see cref="RedisKeys.Ledger"/>), so this works on a Redis Cluster too;
+/// a reservation is held by a replica before the payment goes out, so a failover cannot forget it.
 /// </summary>
 public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentLedger
 {
@@ -73,11 +75,38 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
         var count = long.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture);
         return (string?)result[0] switch
         {
-            "ok" => new LedgerDecision.Reserved(new PaymentReservation(request.LedgerKey, request.PaymentHash, member, request.AmountMsat)),
+            "ok" => new LedgerDecision.Reserved(await ReplicatedAsync(new PaymentReservation(request.LedgerKey, request.PaymentHash, member, request.AmountMsat))),
             "already_paid" => new LedgerDecision.AlreadyPaid(),
             "budget" => new LedgerDecision.BudgetExceeded(count, Math.Max(0, request.DailyBudgetMsat - count)),
             _ => new LedgerDecision.RateExceeded((int)count),
         };
+    }
+
+    /// <summary>
+    /// Waits until a replica holds the reservation. If the master fails meanwhile nothing is paid: the
+    /// reservation is released when possible, else it may stay (the hash then counts as paid and the
+    /// amount as spent; the safe side).
+    /// </summary>
+    private async Task<PaymentReservation> ReplicatedAsync(PaymentReservation reservation)
+    {
+        try
+        {
+            await redis.WaitForReplicaAsync(RedisKeys.Budget(reservation.LedgerKey));
+            return reservation;
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex))
+        {
+            try
+            {
+                await ReleaseAsync(reservation, CancellationToken.None);
+            }
+            catch (Exception again) when (RedisFailure.Is(again))
+            {
+                // Kept: never paid twice, at worst counted once too often.
+            }
+
+            throw;
+        }
     }
 
     public Task ReleaseAsync(PaymentReservation reservation, CancellationToken cancellationToken) =>

@@ -1,28 +1,81 @@
+using StackExchange.Redis;
+
 namespace LnbitsMcp.Server.Sessions;
 
 /// <summary>
-/// Every Redis key the server writes. Each is derived from a hash (session key, hashed transport
-/// id, hashed owner), so a Redis dump yields no usable session id.
+/// Every Redis key the server writes, built so that the same code runs on one Redis node and on a
+/// Redis Cluster (where a key's hash slot, and so its node, is chosen by its hash tag alone).
+/// The rules, for every new key (OAuth state, approvals, …):
+/// <list type="number">
+/// <item>A key is <c>lnbits-mcp:{kind:id}</c> or <c>lnbits-mcp:{kind:id}:part</c>, built with
+/// <see cref="Key"/>. The braces are the hash tag: keys with the same <c>{kind:id}</c> live in one slot.</item>
+/// <item>Keys that one Lua script, transaction or multi-key command touches together share one
+/// <c>{kind:id}</c> (one entity: a session, a ledger, a transport session). Keys of different entities
+/// are never touched together: do that in separate steps, each atomic on its own.</item>
+/// <item>A script receives every key it touches as a <see cref="RedisKey"/> (KEYS): it never builds a
+/// key name, and never takes one from a stored value.</item>
+/// <item>The <c>id</c> is a hash (<see cref="Hashed"/>, <see cref="SessionId.Key"/>) when it comes from
+/// a secret or personal value: a Redis dump yields no session id, token or address.</item>
+/// <item>No key is written by every user's calls (a hot key on one node): a global figure is
+/// sharded, as <see cref="LiveSessions"/> is.</item>
+/// </list>
+/// Single-key names from before these rules (<see cref="DataProtectionKeys"/>, the MCP event
+/// streams, the edge's routes) are only ever used by single-key commands and keep their names.
 /// </summary>
 public static class RedisKeys
 {
     public const string Prefix = "lnbits-mcp:";
-    public const string AllSessions = Prefix + "sessions";
+
+    /// <summary>The Data Protection key ring (one list, read and appended by single-key commands).</summary>
     public const string DataProtectionKeys = Prefix + "data-protection-keys";
 
-    public static string Session(string sessionKey) => $"{Prefix}session:{sessionKey}";
+    /// <summary>Prefix of the distributed cache behind the MCP SDK's resumable event streams (one key per entry).</summary>
+    public const string McpEventsPrefix = Prefix + "mcp-events:";
 
-    public static string Transport(string transportSessionId) => $"{Prefix}transport:{SessionId.Key(transportSessionId)}";
+    /// <summary>Shards of the live-sessions index: a session is counted in the shard of its key's first hex digit.</summary>
+    public const int LiveSessionShards = 16;
 
-    public static string McpSession(string transportSessionId) => $"{Prefix}mcp-session:{SessionId.Key(transportSessionId)}";
+    /// <summary><c>lnbits-mcp:{kind:id}</c> or <c>lnbits-mcp:{kind:id}:part</c>: keys with equal kind and id share a hash slot.</summary>
+    public static string Key(string kind, string id, string? part = null) =>
+        part is null ? $"{Prefix}{{{kind}:{id}}}" : $"{Prefix}{{{kind}:{id}}}:{part}";
 
-    public static string OwnerSessions(string ownerKey) => $"{Prefix}owner:{ownerKey}";
+    /// <summary>The id to use for a secret or personal value: lowercase hex SHA-256.</summary>
+    public static string Hashed(string value) => SessionId.Key(value);
 
-    public static string AddressSessions(string clientAddress) => $"{Prefix}address:{SessionId.Key(clientAddress)}";
+    /// <summary>A session's hash (document, last access, the names of the index entries it keeps alive).</summary>
+    public static string Session(string sessionKey) => Key("s", sessionKey);
 
-    public static string PaidHashes(string ledgerKey) => $"{Prefix}paid:{SessionId.Key(ledgerKey)}";
+    /// <summary>Which session an MCP transport session (<c>Mcp-Session-Id</c> / SSE <c>sessionId</c>) is bound to.</summary>
+    public static string Transport(string transportSessionId) => Key("t", Hashed(transportSessionId), "session");
 
-    public static string Budget(string ledgerKey) => $"{Prefix}budget:{SessionId.Key(ledgerKey)}";
+    /// <summary>An MCP transport session's initialize parameters, for continuing it on another instance.</summary>
+    public static string McpSession(string transportSessionId) => Key("t", Hashed(transportSessionId), "initialize");
 
-    public static string ConfirmationToken(string tokenKey) => $"{Prefix}confirm:{tokenKey}";
+    /// <summary>The live sessions of an authenticated owner (sorted set, scores = expiry), for the per-owner cap.</summary>
+    public static string OwnerSessions(string ownerKey) => Key("owner", ownerKey, "sessions");
+
+    /// <summary>The live sessions created from a client address (sorted set, scores = expiry), for the per-address cap.</summary>
+    public static string AddressSessions(string clientAddress) => Key("address", Hashed(clientAddress), "sessions");
+
+    /// <summary>One shard of the live-sessions index (sorted set, scores = expiry) behind the active-sessions metric.</summary>
+    public static string LiveSessions(int shard) => Key("live", shard.ToString("x", System.Globalization.CultureInfo.InvariantCulture), "sessions");
+
+    /// <summary>The live-sessions shard a session is counted in.</summary>
+    public static string LiveSessionsOf(string sessionKey) => LiveSessions(Convert.ToInt32(sessionKey[..1], 16) % LiveSessionShards);
+
+    /// <summary>
+    /// A payment ledger's key: every part of one ledger (paid hashes, budget, and any sub-ledger, e.g.
+    /// per session under a per-wallet ledger) shares the ledger's hash tag, so one script can check and
+    /// reserve across all of them. <paramref name="ledgerKey"/> is any text naming the ledger.
+    /// </summary>
+    public static string Ledger(string ledgerKey, string part) => Key("ledger", Hashed(ledgerKey), part);
+
+    /// <summary>The payment hashes a ledger paid or is paying (set).</summary>
+    public static string PaidHashes(string ledgerKey) => Ledger(ledgerKey, "paid");
+
+    /// <summary>A ledger's reservations of the last 24 hours (sorted set, scores = time, members = id:msat).</summary>
+    public static string Budget(string ledgerKey) => Ledger(ledgerKey, "budget");
+
+    /// <summary>A one-time confirmation token's grant, by the token's hash.</summary>
+    public static string ConfirmationToken(string tokenKey) => Key("confirm", tokenKey);
 }

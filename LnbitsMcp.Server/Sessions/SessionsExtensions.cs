@@ -76,7 +76,7 @@ public static class SessionsExtensions
         builder.Services.AddOptions<RedisCacheOptions>()
             .Configure<IServiceProvider>((options, services) =>
             {
-                options.InstanceName = RedisKeys.Prefix + "mcp-events:";
+                options.InstanceName = RedisKeys.McpEventsPrefix;
                 options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
             });
         builder.Services.AddSingleton<IDistributedCache>(services => new ProtectedDistributedCache(

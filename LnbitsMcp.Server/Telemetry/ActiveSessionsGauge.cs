@@ -20,7 +20,7 @@ public sealed partial class ActiveSessionsGauge(ISessionStore store, ServerMetri
             {
                 Interlocked.Exchange(ref _count, await store.CountAsync(stoppingToken));
             }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            catch (Exception ex) when (RedisFailure.Is(ex))
             {
                 LogCountFailed(logger, ex.GetType().Name);
             }

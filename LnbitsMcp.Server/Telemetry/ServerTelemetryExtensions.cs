@@ -13,12 +13,15 @@ public static class ServerTelemetryExtensions
     /// </summary>
     public static IHostApplicationBuilder AddServerTelemetry(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<ToolSpanEnricher>();
         builder.Services.AddHostedService<ActiveSessionsGauge>();
         builder.Services.ConfigureOpenTelemetryTracerProvider((services, tracing) => tracing
             .AddSource(TelemetryNames.SourceName, TelemetryNames.SdkSourceName)
             .AddProcessor(services.GetRequiredService<ToolSpanEnricher>())
+            .AddProcessor(new McpRequestSpanTagger(services.GetRequiredService<IHttpContextAccessor>()))
+            .AddProcessor(new ToolErrorStatusProcessor())
             .AddProcessor(new RedactingActivityProcessor()));
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
             .AddMeter(TelemetryNames.MeterName, TelemetryNames.SdkSourceName));

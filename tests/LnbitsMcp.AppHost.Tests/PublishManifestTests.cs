@@ -49,11 +49,41 @@ public sealed class PublishManifestTests
                 binding => binding.Value.TryGetProperty("external", out var external) && external.GetBoolean());
         }
     }
+
+    [Fact]
+    public async Task TheRedisContainerKeepsAnAppendOnlyFileOnAPersistentVolume()
+    {
+        var redis = (await PublishManifest.GenerateAsync()).GetProperty("resources").GetProperty("redis");
+
+        var volume = Assert.Single(redis.GetProperty("volumes").EnumerateArray());
+        Assert.Equal("/data", volume.GetProperty("target").GetString());
+        Assert.False(volume.GetProperty("readOnly").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(volume.GetProperty("name").GetString()));
+        var command = redis.GetProperty("args").EnumerateArray().Select(a => a.GetString()).Last();
+        Assert.StartsWith("redis-server --requirepass $REDIS_PASSWORD", command, StringComparison.Ordinal);
+        Assert.Contains("--appendonly yes --appendfsync everysec", command, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnExternalRedisIsASecretConnectionStringParameterInsteadOfAContainer()
+    {
+        var resources = (await PublishManifest.GenerateAsync("--Redis:Mode=external")).GetProperty("resources");
+        var redis = resources.GetProperty("redis");
+
+        Assert.Equal("parameter.v0", redis.GetProperty("type").GetString());
+        Assert.Equal("{redis.value}", redis.GetProperty("connectionString").GetString());
+        Assert.True(redis.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        Assert.False(resources.TryGetProperty("redis-password", out _));
+        foreach (var service in new[] { "server0", "server1", "edge" })
+        {
+            Assert.Equal("{redis.connectionString}", resources.GetProperty(service).GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
+        }
+    }
 }
 
 internal static class PublishManifest
 {
-    public static async Task<JsonElement> GenerateAsync()
+    public static async Task<JsonElement> GenerateAsync(params string[] appHostArguments)
     {
         var root = RepositoryRoot();
         var output = Directory.CreateTempSubdirectory("manifest-").FullName;
@@ -65,7 +95,7 @@ internal static class PublishManifest
             RedirectStandardError = true,
         };
         foreach (var argument in new[] { "run", "--no-build", "-c", configuration, "--project", Path.Combine(root, "LnbitsMcp.AppHost"),
-                     "--", "--publisher", "manifest", "--output-path", output })
+                     "--", "--publisher", "manifest", "--output-path", output }.Concat(appHostArguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -26,6 +26,12 @@ public sealed class RedisModeSelectorTests
     public void PublishModeAlwaysUsesTheContainer(string configured) =>
         Assert.Equal(RedisMode.Container, Selector(false, false).Choose(configured, isPublishMode: true));
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ExternalModeUsesTheOperatorsRedisInRunAndPublishMode(bool isPublishMode) =>
+        Assert.Equal(RedisMode.External, Selector(true, true).Choose("external", isPublishMode));
+
     [Fact]
     public void ContainerModeWithoutARuntimeFailsFastInsteadOfWaitingForever()
     {
@@ -48,7 +54,7 @@ public sealed class RedisModeSelectorTests
     public void AnUnknownModeIsRejectedWithTheValidChoices()
     {
         var error = Assert.Throws<InvalidOperationException>(() => RedisModeSelector.Parse("memcached"));
-        Assert.Contains("auto, container, redis-server, embedded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("auto, container, redis-server, embedded, external", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public abstract class WholeAppFixture : IAsyncLifetime
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(4);
 
+    private readonly DirectoryInfo _redisData = Directory.CreateTempSubdirectory("apphost-redis-data-");
+
     public DistributedApplication App { get; private set; } = null!;
 
     public Uri EdgeHttp { get; private set; } = null!;
@@ -36,7 +38,7 @@ public abstract class WholeAppFixture : IAsyncLifetime
 
         using var cancellation = new CancellationTokenSource(s_startTimeout);
         var builder = await DistributedApplicationTestingBuilder
-            .CreateAsync<Projects.LnbitsMcp_AppHost>(Arguments, cancellation.Token)
+            .CreateAsync<Projects.LnbitsMcp_AppHost>([$"--Redis:DataDirectory={_redisData.FullName}", .. Arguments], cancellation.Token)
             .WaitAsync(s_startTimeout);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         App = await builder.BuildAsync(cancellation.Token).WaitAsync(s_startTimeout);
@@ -50,6 +52,14 @@ public abstract class WholeAppFixture : IAsyncLifetime
         if (App is not null)
         {
             await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        try
+        {
+            _redisData.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 

@@ -6,24 +6,27 @@ using ModelContextProtocol.Client;
 namespace LnbitsMcp.Edge.Tests;
 
 /// <summary>
-/// Real processes as the AppHost runs them: N server instances and the edge in front, one Redis,
-/// the LNbits sandbox; the edge serves HTTP and HTTPS with a test certificate.
+/// Real processes as the AppHost runs them: N server instances and the edge in front, one Redis (a
+/// node it starts, or a given one such as a cluster), the LNbits sandbox; the edge serves HTTP and
+/// HTTPS with a test certificate.
 /// </summary>
 public sealed class EdgeStack : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _servers = [];
     private readonly Dictionary<string, string?> _edgeSettings;
+    private readonly bool _ownsRedis;
 
-    private EdgeStack(RedisServer redis, Sandbox sandbox, string certificatePath, X509Certificate2 certificate, Dictionary<string, string?> edgeSettings)
+    private EdgeStack(IRedisDeployment redis, bool ownsRedis, Sandbox sandbox, string certificatePath, X509Certificate2 certificate, Dictionary<string, string?> edgeSettings)
     {
         Redis = redis;
+        _ownsRedis = ownsRedis;
         Sandbox = sandbox;
         CertificatePath = certificatePath;
         Certificate = certificate;
         _edgeSettings = edgeSettings;
     }
 
-    public RedisServer Redis { get; }
+    public IRedisDeployment Redis { get; }
     public Sandbox Sandbox { get; }
     public string CertificatePath { get; }
     public X509Certificate2 Certificate { get; }
@@ -33,12 +36,14 @@ public sealed class EdgeStack : IAsyncDisposable
     public Uri HttpUrl => Edge.Url;
     public Uri HttpsUrl => Edge.Urls.First(u => u.Scheme == Uri.UriSchemeHttps);
 
-    public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null)
+    /// <param name="redis">The Redis to use (the caller disposes it); null: a fresh redis-server of the stack's own.</param>
+    public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null, IRedisDeployment? redis = null)
     {
-        var redis = await RedisServer.StartAsync();
+        var ownsRedis = redis is null;
+        redis ??= await RedisServer.StartAsync();
         var sandbox = await Sandbox.StartAsync();
         var (path, certificate) = CreateTestCertificate();
-        var stack = new EdgeStack(redis, sandbox, path, certificate, new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>()));
+        var stack = new EdgeStack(redis, ownsRedis, sandbox, path, certificate, new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>()));
         var started = await Task.WhenAll(Enumerable.Range(0, servers).Select(i => StartServerAsync($"server{i}", redis)));
         stack._servers.AddRange(started);
         await stack.StartEdgeAsync();
@@ -92,11 +97,15 @@ public sealed class EdgeStack : IAsyncDisposable
         }
 
         await Sandbox.DisposeAsync();
-        await Redis.DisposeAsync();
+        if (_ownsRedis && Redis is IAsyncDisposable redis)
+        {
+            await redis.DisposeAsync();
+        }
+
         File.Delete(CertificatePath);
     }
 
-    private static Task<ServiceProcess> StartServerAsync(string name, RedisServer redis) =>
+    private static Task<ServiceProcess> StartServerAsync(string name, IRedisDeployment redis) =>
         ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"],
             new Dictionary<string, string?>
             {

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace LnbitsMcp.Testing;
 
 /// <summary>A real Debian <c>redis-server</c> on a free loopback port, started and stopped by the test.</summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(20);
     private readonly string _directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
@@ -24,7 +24,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
-    /// <param name="persistent">Keep data on disk (append-only file) so that a restart keeps it.</param>
+    /// <param name="persistent">Keep data on disk (append-only file, fsync every second, as the AppHost runs it) so that a restart keeps it.</param>
     public static async Task<RedisServer> StartAsync(bool persistent = false)
     {
         var server = new RedisServer(FreePort(), persistent);
@@ -46,13 +46,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Stops the server (its data survives only when it was started persistent).</summary>
     public async Task StopAsync()
     {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(s_startTimeout);
-        }
-
-        _process?.Dispose();
+        await RedisProcess.KillAsync(_process);
         _process = null;
     }
 
@@ -61,37 +55,10 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task<ConnectionMultiplexer> ConnectAsync() =>
         await ConnectionMultiplexer.ConnectAsync(ConnectionString).WaitAsync(s_startTimeout);
 
-    /// <summary>Every key and every value (strings, hashes, sets, sorted sets) as text.</summary>
     public async Task<IReadOnlyList<string>> DumpAsync()
     {
         await using var connection = await ConnectAsync();
-        var database = connection.GetDatabase();
-        var dump = new List<string>();
-        foreach (var key in connection.GetServer($"127.0.0.1:{Port}").Keys(pattern: "*"))
-        {
-            dump.Add(key!);
-            var type = await database.KeyTypeAsync(key);
-            switch (type)
-            {
-                case RedisType.String:
-                    dump.Add((string?)await database.StringGetAsync(key) ?? string.Empty);
-                    break;
-                case RedisType.Hash:
-                    dump.AddRange((await database.HashGetAllAsync(key)).SelectMany(e => new[] { (string)e.Name!, (string?)e.Value ?? string.Empty }));
-                    break;
-                case RedisType.Set:
-                    dump.AddRange((await database.SetMembersAsync(key)).Select(v => (string)v!));
-                    break;
-                case RedisType.SortedSet:
-                    dump.AddRange((await database.SortedSetRangeByRankAsync(key)).Select(v => (string)v!));
-                    break;
-                case RedisType.List:
-                    dump.AddRange((await database.ListRangeAsync(key)).Select(v => (string)v!));
-                    break;
-            }
-        }
-
-        return dump;
+        return await RedisDump.ReadAsync(connection, [connection.GetServer($"127.0.0.1:{Port}")]);
     }
 
     public async ValueTask DisposeAsync()
@@ -106,45 +73,8 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private async Task StartProcessAsync()
-    {
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory,
-        };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "always", "--dir", _directory })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start (is it installed? ./test.sh installs it)");
-        _ = _process.StandardOutput.ReadToEndAsync();
-        _ = _process.StandardError.ReadToEndAsync();
-        var deadline = DateTime.UtcNow + s_startTimeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited at once (code {_process.ExitCode}); port {Port} may be taken");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new TimeoutException($"redis-server did not listen on port {Port}");
-    }
+    private async Task StartProcessAsync() =>
+        _process = await RedisProcess.StartAsync(Port, _directory, ["--save", "", "--appendonly", _persistent ? "yes" : "no", "--appendfsync", "everysec"]);
 
     private static int FreePort()
     {

@@ -7,6 +7,9 @@ public abstract class PaymentLedgerContract : IAsyncLifetime
 {
     protected abstract Task<IPaymentLedger> CreateLedgerAsync();
 
+    /// <summary>The ledger as another server instance sees it (its own connection to the same store).</summary>
+    protected virtual Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync() => CreateLedgerAsync();
+
     public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -86,6 +89,19 @@ public abstract class PaymentLedgerContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoInstancesShareOneBudget()
+    {
+        var first = await CreateLedgerAsync();
+        var second = await CreateLedgerOfAnotherInstanceAsync();
+        var ledgerKey = Guid.NewGuid().ToString();
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? first : second).ReserveAsync(Request(ledgerKey, $"h{i}", 100_000, perHour: 1000), default))));
+
+        Assert.Equal(10, decisions.Count(d => d is LedgerDecision.Reserved));
+    }
+
+    [Fact]
     public async Task TwentyConcurrentReservationsOfOneHashReserveItOnce()
     {
         var ledger = await CreateLedgerAsync();
@@ -101,5 +117,7 @@ public abstract class PaymentLedgerContract : IAsyncLifetime
 
 public sealed class InProcessPaymentLedgerTests : PaymentLedgerContract
 {
-    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new InProcessPaymentLedger());
+    private readonly InProcessPaymentLedger _ledger = new();
+
+    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(_ledger);
 }

@@ -7,84 +7,75 @@ namespace LnbitsMcp.Server.Tests.Payments;
 
 public sealed class RedisPaymentLedgerTests : PaymentLedgerContract
 {
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
+    private StartedRedisServer _redis = null!;
+    private readonly List<ConnectionMultiplexer> _otherInstances = [];
 
-    public override async ValueTask InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await _redis.ConnectAsync();
-    }
+    public override async ValueTask InitializeAsync() => _redis = await StartedRedisServer.StartAsync();
 
     public override async ValueTask DisposeAsync()
     {
-        await _connection.DisposeAsync();
+        foreach (var connection in _otherInstances)
+        {
+            await connection.DisposeAsync();
+        }
+
         await _redis.DisposeAsync();
     }
 
-    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_connection));
+    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_redis.Connection));
 
-    [Fact]
-    public async Task TwoInstancesShareOneBudget()
+    protected override async Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync()
     {
-        await using var other = await _redis.ConnectAsync();
-        var first = new RedisPaymentLedger(_connection);
-        var second = new RedisPaymentLedger(other);
-        var ledgerKey = Guid.NewGuid().ToString();
-
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            Task.Run(() => (i % 2 == 0 ? first : second).ReserveAsync(
-                new ReservationRequest(ledgerKey, $"h{i}", 100_000, 1_000_000, 1000, DateTimeOffset.UtcNow), default))));
-
-        Assert.Equal(10, decisions.Count(d => d is LedgerDecision.Reserved));
+        var connection = await _redis.Server.ConnectAsync();
+        _otherInstances.Add(connection);
+        return new RedisPaymentLedger(connection);
     }
 }
 
-public sealed class ConfirmationTokenTests : IAsyncLifetime
+/// <summary>What every confirmation-token store must do; run in process, on one Redis node and on a Redis Cluster.</summary>
+public abstract class ConfirmationTokensContract : IAsyncLifetime
 {
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
+    protected abstract IConfirmationTokens Tokens { get; }
 
-    public async ValueTask InitializeAsync()
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task ATokenRedeemsOnceForItsOwnPaymentOnly()
     {
-        _redis = await RedisServer.StartAsync();
-        _connection = await _redis.ConnectAsync();
+        var token = await Tokens.IssueAsync("ledger", "hash-1", TimeSpan.FromMinutes(2), default);
+        var other = await Tokens.IssueAsync("ledger", "hash-1", TimeSpan.FromMinutes(2), default);
+
+        Assert.True(await Tokens.RedeemAsync(token, "ledger", "hash-1", default));
+        Assert.False(await Tokens.RedeemAsync(token, "ledger", "hash-1", default));
+        Assert.False(await Tokens.RedeemAsync(other, "another-session", "hash-1", default));
+        Assert.False(await Tokens.RedeemAsync(other, "ledger", "hash-1", default));
     }
 
-    public async ValueTask DisposeAsync()
+    [Fact]
+    public async Task AnExpiredTokenIsRefused()
     {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
-    public static TheoryData<string> Stores() => ["in-process", "redis"];
-
-    private IConfirmationTokens Store(string kind) =>
-        kind == "redis" ? new RedisConfirmationTokens(_connection) : new InProcessConfirmationTokens(TimeProvider.System);
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task ATokenRedeemsOnceForItsOwnPaymentOnly(string kind)
-    {
-        var tokens = Store(kind);
-        var token = await tokens.IssueAsync("ledger", "hash-1", TimeSpan.FromMinutes(2), default);
-        var other = await tokens.IssueAsync("ledger", "hash-1", TimeSpan.FromMinutes(2), default);
-
-        Assert.True(await tokens.RedeemAsync(token, "ledger", "hash-1", default));
-        Assert.False(await tokens.RedeemAsync(token, "ledger", "hash-1", default));
-        Assert.False(await tokens.RedeemAsync(other, "another-session", "hash-1", default));
-        Assert.False(await tokens.RedeemAsync(other, "ledger", "hash-1", default));
-    }
-
-    [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task AnExpiredTokenIsRefused(string kind)
-    {
-        var tokens = Store(kind);
-        var token = await tokens.IssueAsync("ledger", "hash-2", TimeSpan.FromMilliseconds(300), default);
+        var token = await Tokens.IssueAsync("ledger", "hash-2", TimeSpan.FromMilliseconds(300), default);
 
         await Task.Delay(TimeSpan.FromSeconds(1));
 
-        Assert.False(await tokens.RedeemAsync(token, "ledger", "hash-2", default));
+        Assert.False(await Tokens.RedeemAsync(token, "ledger", "hash-2", default));
     }
+}
+
+public sealed class InProcessConfirmationTokenTests : ConfirmationTokensContract
+{
+    protected override IConfirmationTokens Tokens { get; } = new InProcessConfirmationTokens(TimeProvider.System);
+}
+
+public sealed class RedisConfirmationTokenTests : ConfirmationTokensContract
+{
+    private StartedRedisServer _redis = null!;
+
+    protected override IConfirmationTokens Tokens => new RedisConfirmationTokens(_redis.Connection);
+
+    public override async ValueTask InitializeAsync() => _redis = await StartedRedisServer.StartAsync();
+
+    public override async ValueTask DisposeAsync() => await _redis.DisposeAsync();
 }

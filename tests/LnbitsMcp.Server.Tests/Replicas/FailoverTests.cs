@@ -95,4 +95,37 @@ public sealed class FailoverTests : IAsyncLifetime
         Assert.Equal(1_000, result.StructuredContent!.Value.GetProperty("balance_sat").GetInt64());
         Assert.False(server.HasExited);
     }
+
+    [Fact]
+    public async Task SpentBudgetAndPaidHashesSurviveARedisRestartAndTheSameSessionGoesOn()
+    {
+        var wallet = await _sandbox.CreateWalletAsync("aof-restart", 20_000);
+        await using var server = await ServerReplicas.StartAsync("replica-a", _redis, new Dictionary<string, string?> { ["Payments__DailyBudgetSats"] = "10000" });
+        await using var client = await ServerReplicas.ConnectAsync(server.Url);
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var hint = (await client.CallOkAsync("get_session_info")).GetProperty("session_hint").GetString();
+        var first = await _sandbox.ExternalInvoiceAsync(1_000);
+        await client.CallOkAsync("pay_invoice", new { bolt11 = first.Bolt11 });
+        await client.CallOkAsync("pay_invoice", new { bolt11 = (await _sandbox.ExternalInvoiceAsync(2_000)).Bolt11 });
+
+        await _redis.StopAsync(); // killed, as a crash would
+        await _redis.RestartAsync();
+
+        var clock = Stopwatch.StartNew();
+        CallToolResult info;
+        do
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            info = await client.CallRawAsync("get_session_info");
+        }
+        while (info.IsError == true && clock.Elapsed < TimeSpan.FromSeconds(45));
+
+        Assert.NotEqual(true, info.IsError);
+        Assert.Equal(hint, info.StructuredContent!.Value.GetProperty("session_hint").GetString());
+        Assert.True(info.StructuredContent!.Value.GetProperty("is_configured").GetBoolean());
+        await client.CallErrorAsync("pay_invoice", "already_paid", new { bolt11 = first.Bolt11 });
+        var dryRun = await client.CallOkAsync("pay_invoice", new { bolt11 = (await _sandbox.ExternalInvoiceAsync(1)).Bolt11, dry_run = true });
+        Assert.Equal(7_000, dryRun.GetProperty("limits").GetProperty("daily_budget_left_sats").GetInt64());
+        Assert.Equal("success", (await client.CallOkAsync("pay_invoice", new { bolt11 = (await _sandbox.ExternalInvoiceAsync(500)).Bolt11 })).GetProperty("status").GetString());
+    }
 }

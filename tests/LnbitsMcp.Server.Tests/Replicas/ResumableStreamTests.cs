@@ -5,49 +5,35 @@ using LnbitsMcp.Testing;
 namespace LnbitsMcp.Server.Tests.Replicas;
 
 /// <summary>
-/// SSE event streams are kept in Redis: a stream answered by one instance is resumed with
-/// <c>Last-Event-ID</c> on another (raw HTTP, so the test sees every event id).
+/// SSE event streams are kept in Redis (a node or a cluster): a stream answered by one instance is
+/// resumed with <c>Last-Event-ID</c> on another (raw HTTP, so the test sees every event id).
 /// </summary>
-public sealed class ResumableStreamTests : IAsyncLifetime
+public abstract class ResumableStreamContract
 {
-    private RedisServer _redis = null!;
-    private ServiceProcess _a = null!;
-    private ServiceProcess _b = null!;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public async ValueTask InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis), ServerReplicas.StartAsync("replica-b", _redis));
-        (_a, _b) = (started[0], started[1]);
-    }
+    protected abstract ServiceProcess A { get; }
 
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    protected abstract ServiceProcess B { get; }
 
     [Fact]
     public async Task AStreamAnsweredByOneInstanceIsReplayedByAnotherFromLastEventId()
     {
-        using var initialize = await PostAsync(_a.Url, null, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        using var initialize = await PostAsync(A.Url, null, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         var sessionId = initialize.Headers.GetValues("Mcp-Session-Id").Single();
         await initialize.Content.ReadAsStringAsync();
-        using var initialized = await PostAsync(_a.Url, sessionId, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-        using var call = await PostAsync(_a.Url, sessionId, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_session_info","arguments":{}}}""");
+        using var initialized = await PostAsync(A.Url, sessionId, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        using var call = await PostAsync(A.Url, sessionId, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_session_info","arguments":{}}}""");
         var events = ParseEvents(await call.Content.ReadAsStringAsync());
         var answer = events.Single(e => e.Data.Contains("\"id\":2", StringComparison.Ordinal));
         var before = events.Last(e => e.Id is not null && e != answer);
 
-        using var resume = new HttpRequestMessage(HttpMethod.Get, new Uri(_b.Url, "/mcp"));
+        using var resume = new HttpRequestMessage(HttpMethod.Get, new Uri(B.Url, "/mcp"));
         resume.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         resume.Headers.Add("Mcp-Session-Id", sessionId);
         resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
         resume.Headers.Add("Last-Event-ID", before.Id);
-        using var replay = await _http.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
+        using var replay = await s_http.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
         var replayed = await ReadUntilAsync(replay, "\"id\":2");
 
         Assert.True(replay.IsSuccessStatusCode, $"HTTP {(int)replay.StatusCode}");
@@ -66,7 +52,7 @@ public sealed class ResumableStreamTests : IAsyncLifetime
             request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
         }
 
-        var response = await _http.SendAsync(request);
+        var response = await s_http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return response;
     }
@@ -117,4 +103,29 @@ public sealed class ResumableStreamTests : IAsyncLifetime
     }
 
     private sealed record SseEvent(string? Id, string Data);
+}
+
+public sealed class ResumableStreamTests : ResumableStreamContract, IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private ServiceProcess _a = null!;
+    private ServiceProcess _b = null!;
+
+    protected override ServiceProcess A => _a;
+
+    protected override ServiceProcess B => _b;
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis), ServerReplicas.StartAsync("replica-b", _redis));
+        (_a, _b) = (started[0], started[1]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
 }

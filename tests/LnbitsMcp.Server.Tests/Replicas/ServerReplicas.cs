@@ -3,10 +3,10 @@ using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.Server.Tests.Replicas;
 
-/// <summary>Real server processes sharing one real Redis, as the AppHost runs them.</summary>
+/// <summary>Real server processes sharing one real Redis (a node or a cluster), as the AppHost runs them.</summary>
 public static class ServerReplicas
 {
-    public static Task<ServiceProcess> StartAsync(string name, RedisServer redis, IDictionary<string, string?>? settings = null)
+    public static Task<ServiceProcess> StartAsync(string name, IRedisDeployment redis, IDictionary<string, string?>? settings = null)
     {
         var environment = new Dictionary<string, string?>
         {

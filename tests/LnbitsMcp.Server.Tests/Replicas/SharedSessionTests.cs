@@ -3,43 +3,35 @@ using LnbitsMcp.Testing;
 namespace LnbitsMcp.Server.Tests.Replicas;
 
 /// <summary>
-/// Two server processes and one Redis: a session made on one instance is used on the other, by
-/// session_id and by the same Mcp-Session-Id after the first instance died; payments stay atomic;
-/// Redis holds no secret; a Redis restart is survived without restarting the servers.
+/// Two server processes and one Redis (a node, or a cluster): a session made on one instance is used
+/// on the other; payments stay atomic; Redis holds no secret.
 /// </summary>
-public sealed class SharedSessionTests : IAsyncLifetime
+public abstract class SharedSessionContract
 {
-    private RedisServer _redis = null!;
-    private Sandbox _sandbox = null!;
-    private ServiceProcess _a = null!;
-    private ServiceProcess _b = null!;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>The limits both instances run with.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> Limits = new Dictionary<string, string?>
     {
-        _redis = await RedisServer.StartAsync(persistent: true);
-        _sandbox = await Sandbox.StartAsync();
-        var limits = new Dictionary<string, string?> { ["Payments__DailyBudgetSats"] = "10000", ["Payments__MaxPaymentsPerHour"] = "1000" };
-        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis, limits), ServerReplicas.StartAsync("replica-b", _redis, limits));
-        (_a, _b) = (started[0], started[1]);
-    }
+        ["Payments__DailyBudgetSats"] = "10000",
+        ["Payments__MaxPaymentsPerHour"] = "1000",
+    };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        await _sandbox.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    protected abstract IRedisDeployment Redis { get; }
+
+    protected abstract Sandbox Sandbox { get; }
+
+    protected abstract ServiceProcess A { get; }
+
+    protected abstract ServiceProcess B { get; }
 
     [Fact]
     public async Task ASessionCreatedOnOneInstanceIsUsedOnTheOtherBySessionId()
     {
-        var wallet = await _sandbox.CreateWalletAsync("shared-by-id", 2_000);
-        await using var onA = await ServerReplicas.ConnectAsync(_a.Url);
-        await using var onB = await ServerReplicas.ConnectAsync(_b.Url);
+        var wallet = await Sandbox.CreateWalletAsync("shared-by-id", 2_000);
+        await using var onA = await ServerReplicas.ConnectAsync(A.Url);
+        await using var onB = await ServerReplicas.ConnectAsync(B.Url);
 
         var id = (await onA.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
-        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
         var info = await onB.CallOkAsync("get_session_info", new { session_id = id });
         var balance = await onB.CallOkAsync("get_wallet_balance", new { session_id = id });
 
@@ -51,30 +43,30 @@ public sealed class SharedSessionTests : IAsyncLifetime
     [Fact]
     public async Task TwentyParallelPaysOfOneInvoiceAcrossTwoInstancesPayOnce()
     {
-        var wallet = await _sandbox.CreateWalletAsync("shared-payer", 10_000);
-        await using var onA = await ServerReplicas.ConnectAsync(_a.Url);
-        await using var onB = await ServerReplicas.ConnectAsync(_b.Url);
+        var wallet = await Sandbox.CreateWalletAsync("shared-payer", 10_000);
+        await using var onA = await ServerReplicas.ConnectAsync(A.Url);
+        await using var onB = await ServerReplicas.ConnectAsync(B.Url);
         var id = (await onA.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
-        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
-        var invoice = await _sandbox.ExternalInvoiceAsync(500);
+        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var invoice = await Sandbox.ExternalInvoiceAsync(500);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             (i % 2 == 0 ? onA : onB).CallRawAsync("pay_invoice", new { session_id = id, bolt11 = invoice.Bolt11 })));
 
         Assert.Single(results, r => r.IsError != true);
         Assert.Equal(19, results.Count(r => r.IsError == true && r.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString() == "already_paid"));
-        Assert.InRange(await _sandbox.BalanceMsatAsync(wallet), 10_000_000 - 500_000 - 10_000, 10_000_000 - 500_000);
+        Assert.InRange(await Sandbox.BalanceMsatAsync(wallet), 10_000_000 - 500_000 - 10_000, 10_000_000 - 500_000);
     }
 
     [Fact]
     public async Task FiftyConcurrentPaymentsAcrossTwoInstancesNeverExceedTheDailyBudget()
     {
-        var wallet = await _sandbox.CreateWalletAsync("budgeted", 100_000);
-        await using var onA = await ServerReplicas.ConnectAsync(_a.Url);
-        await using var onB = await ServerReplicas.ConnectAsync(_b.Url);
+        var wallet = await Sandbox.CreateWalletAsync("budgeted", 100_000);
+        await using var onA = await ServerReplicas.ConnectAsync(A.Url);
+        await using var onB = await ServerReplicas.ConnectAsync(B.Url);
         var id = (await onA.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
-        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
-        var invoices = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => _sandbox.ExternalInvoiceAsync(1_000)));
+        await onA.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var invoices = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Sandbox.ExternalInvoiceAsync(1_000)));
 
         var results = await Task.WhenAll(invoices.Select((invoice, i) =>
             (i % 2 == 0 ? onA : onB).CallRawAsync("pay_invoice", new { session_id = id, bolt11 = invoice.Bolt11 })));
@@ -83,7 +75,7 @@ public sealed class SharedSessionTests : IAsyncLifetime
         Assert.Equal(10, paid);
         Assert.All(results.Where(r => r.IsError == true), r =>
             Assert.Equal("limit_exceeded", r.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString()));
-        var spent = 100_000_000 - await _sandbox.BalanceMsatAsync(wallet);
+        var spent = 100_000_000 - await Sandbox.BalanceMsatAsync(wallet);
         Assert.InRange(spent, 10_000_000, 10_000_000 + (10 * 20_000));
     }
 
@@ -91,18 +83,18 @@ public sealed class SharedSessionTests : IAsyncLifetime
     public async Task RedisHoldsNoRawSessionIdKeyPasswordOrToken()
     {
         const string password = "distinctive-password-7f3a9c";
-        await _sandbox.CreateUserAsync("erin", password);
-        var wallet = await _sandbox.CreateWalletAsync("erin-wallet", 1_000, user: "erin");
-        await using var client = await ServerReplicas.ConnectAsync(_a.Url);
+        await Sandbox.CreateUserAsync("erin", password);
+        var wallet = await Sandbox.CreateWalletAsync("erin-wallet", 1_000, user: "erin");
+        await using var client = await ServerReplicas.ConnectAsync(A.Url);
         var id = (await client.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;
-        await client.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, auth_method = "oauth2", username = "erin", password });
-        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        await client.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = Sandbox.Url.AbsoluteUri, auth_method = "oauth2", username = "erin", password });
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
         var invoice = await client.CallOkAsync("create_invoice", new { session_id = id, amount = 3 });
         await client.CallOkAsync("get_payments", new { session_id = id });
-        await client.CallOkAsync("pay_invoice", new { bolt11 = (await _sandbox.ExternalInvoiceAsync(2)).Bolt11 });
+        await client.CallOkAsync("pay_invoice", new { bolt11 = (await Sandbox.ExternalInvoiceAsync(2)).Bolt11 });
         await client.CallOkAsync("get_session_info");
 
-        var dump = string.Join('\n', await _redis.DumpAsync());
+        var dump = string.Join('\n', await Redis.DumpAsync());
 
         Assert.NotEmpty(dump);
         foreach (var secret in new[] { id, wallet.AdminKey, wallet.InvoiceKey, password })
@@ -111,5 +103,38 @@ public sealed class SharedSessionTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain(invoice.GetProperty("payment_hash").GetString()!, dump, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The contract on one Redis node (append-only file), everything started per test.</summary>
+public sealed class SharedSessionTests : SharedSessionContract, IAsyncLifetime
+{
+    private RedisServer _redis = null!;
+    private Sandbox _sandbox = null!;
+    private ServiceProcess _a = null!;
+    private ServiceProcess _b = null!;
+
+    protected override IRedisDeployment Redis => _redis;
+
+    protected override Sandbox Sandbox => _sandbox;
+
+    protected override ServiceProcess A => _a;
+
+    protected override ServiceProcess B => _b;
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync(persistent: true);
+        _sandbox = await Sandbox.StartAsync();
+        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis, Limits.ToDictionary()), ServerReplicas.StartAsync("replica-b", _redis, Limits.ToDictionary()));
+        (_a, _b) = (started[0], started[1]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        await _redis.DisposeAsync();
     }
 }

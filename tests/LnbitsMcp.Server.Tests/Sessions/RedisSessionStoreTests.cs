@@ -9,24 +9,15 @@ namespace LnbitsMcp.Server.Tests.Sessions;
 
 public sealed class RedisSessionStoreTests : SessionStoreContract
 {
-    private RedisServer _redis = null!;
-    private ConnectionMultiplexer _connection = null!;
+    private StartedRedisServer _redis = null!;
     private readonly IDataProtectionProvider _dataProtection = DataProtectionProvider.Create("lnbits-mcp-tests");
 
-    public override async ValueTask InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await _redis.ConnectAsync();
-    }
+    public override async ValueTask InitializeAsync() => _redis = await StartedRedisServer.StartAsync();
 
-    public override async ValueTask DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public override async ValueTask DisposeAsync() => await _redis.DisposeAsync();
 
     protected override Task<ISessionStore> CreateStoreAsync(SessionsOptions options) =>
-        Task.FromResult<ISessionStore>(new RedisSessionStore(_connection, new SessionDocumentSerializer(_dataProtection), TimeProvider.System, Options.Create(options)));
+        Task.FromResult<ISessionStore>(new RedisSessionStore(_redis.Connection, new SessionDocumentSerializer(_dataProtection), TimeProvider.System, Options.Create(options)));
 
     [Fact]
     public async Task RedisHoldsNoRawSessionIdAndNoPlainCredential()
@@ -36,7 +27,7 @@ public sealed class RedisSessionStoreTests : SessionStoreContract
         await store.SaveAsync(created.Session with { Lnbits = SampleSettings() }, default);
         await store.BindTransportAsync("raw-transport-session-id", created.Session.Key, default);
 
-        var dump = string.Join("\n", await _redis.DumpAsync());
+        var dump = string.Join("\n", await _redis.Server.DumpAsync());
 
         Assert.Contains(created.Session.Key, dump, StringComparison.Ordinal);
         foreach (var secret in new[] { created.SessionId, "apikey-0123456789abcdef", "token-0123456789abcdef", "password-0123456789", "raw-transport-session-id", "10.1.1.1" })
@@ -49,7 +40,7 @@ public sealed class RedisSessionStoreTests : SessionStoreContract
     public async Task ASessionWrittenByOneInstanceIsReadByAnother()
     {
         // Two stores with their own connections and one Data Protection key ring, as two instances have.
-        await using var otherConnection = await _redis.ConnectAsync();
+        await using var otherConnection = await _redis.Server.ConnectAsync();
         var first = await CreateStoreAsync(new SessionsOptions());
         var second = new RedisSessionStore(otherConnection, new SessionDocumentSerializer(_dataProtection), TimeProvider.System, Options.Create(new SessionsOptions()));
 
@@ -57,5 +48,23 @@ public sealed class RedisSessionStoreTests : SessionStoreContract
         await first.SaveAsync(created.Session with { Lnbits = SampleSettings() }, default);
 
         Assert.Equal(SampleSettings().ApiKey, (await second.FindAsync(created.Session.Key, default))?.Lnbits?.ApiKey);
+    }
+
+    [Fact]
+    public async Task ACallOnAKnownTransportCostsOneScriptAndNoOtherCommand()
+    {
+        var store = await CreateStoreAsync(new SessionsOptions());
+        var created = await store.CreateAsync(new SessionCreation(null, "10.6.0.1"), default);
+        await store.BindTransportAsync("transport-known", created.Session.Key, default);
+        var port = _redis.Server.Port;
+        await RedisProcess.CliAsync(port, "config", "resetstat");
+
+        Assert.Equal(created.Session.Key, (await store.FindByTransportAsync("transport-known", default))?.Key);
+
+        var calls = (await RedisProcess.CliAsync(port, "info", "commandstats")).Split('\n')
+            .Where(line => line.StartsWith("cmdstat_", StringComparison.Ordinal))
+            .ToDictionary(line => line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)], line => line[(line.IndexOf("calls=", StringComparison.Ordinal) + 6)..line.IndexOf(',', StringComparison.Ordinal)]);
+        Assert.Equal("1", calls.GetValueOrDefault("evalsha") ?? calls.GetValueOrDefault("eval"));
+        Assert.DoesNotContain("get", calls.Keys);
     }
 }

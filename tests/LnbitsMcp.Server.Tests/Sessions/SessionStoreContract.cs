@@ -131,6 +131,65 @@ public abstract class SessionStoreContract : IAsyncLifetime
         await Task.Delay(ShortIdle + TimeSpan.FromSeconds(1));
         Assert.Equal(0, await store.CountAsync(default));
     }
+
+    [Fact]
+    public async Task ConcurrentCreationsNeverPassTheCaps()
+    {
+        var store = await StoreAsync(maxPerOwner: 5, maxPerAddress: 8);
+
+        var byOwner = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => TryCreateAsync(store, new SessionCreation("owner-crowd", $"10.2.0.{i}")))));
+        var byAddress = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => TryCreateAsync(store, new SessionCreation($"owner-{i}", "10.3.0.1")))));
+
+        Assert.Equal(5, byOwner.Count(created => created));
+        Assert.Equal(8, byAddress.Count(created => created));
+    }
+
+    [Fact]
+    public async Task ASessionKeptAliveByUseKeepsCountingAgainstTheCapsAndTheCount()
+    {
+        var store = await StoreAsync(ShortIdle, maxPerOwner: 1, maxPerAddress: 1);
+        var before = await store.CountAsync(default);
+        var used = await store.CreateAsync(new SessionCreation("owner-busy", "10.4.0.1"), default);
+
+        // Used for three idle timeouts: its cap and count entries must live as long as it does.
+        for (var i = 0; i < 12; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.NotNull(await store.FindAsync(used.Session.Key, default));
+        }
+
+        Assert.False(await TryCreateAsync(store, new SessionCreation("owner-busy", null)));
+        Assert.False(await TryCreateAsync(store, new SessionCreation(null, "10.4.0.1")));
+        Assert.Equal(before + 1, await store.CountAsync(default));
+    }
+
+    [Fact]
+    public async Task AnExpiredSessionNoLongerCountsAgainstTheCaps()
+    {
+        var store = await StoreAsync(ShortIdle, maxPerOwner: 1, maxPerAddress: 1);
+        await store.CreateAsync(new SessionCreation("owner-gone", "10.5.0.1"), default);
+        Assert.False(await TryCreateAsync(store, new SessionCreation("owner-gone", null)));
+
+        // Gone after the idle timeout; a store may keep counting it for up to a quarter more.
+        await Task.Delay(ShortIdle * 1.25 + TimeSpan.FromSeconds(1));
+
+        Assert.True(await TryCreateAsync(store, new SessionCreation("owner-gone", "10.5.0.1")));
+    }
+
+    private static async Task<bool> TryCreateAsync(ISessionStore store, SessionCreation request)
+    {
+        try
+        {
+            await store.CreateAsync(request, default);
+            return true;
+        }
+        catch (ToolException error) when (error.Code == ToolErrorCodes.LimitExceeded)
+        {
+            return false;
+        }
+    }
 }
 
 public sealed class InProcessSessionStoreTests : SessionStoreContract

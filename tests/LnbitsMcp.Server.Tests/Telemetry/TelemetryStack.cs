@@ -39,7 +39,11 @@ public sealed class TelemetryStack : IAsyncDisposable
     public Uri EdgeUrl { get; }
     public TelemetryCapture Capture { get; }
 
-    public static async Task<TelemetryStack> StartAsync()
+    /// <summary>How many <c>/health</c> requests the server has answered (the edge's active health checks).</summary>
+    public int ServerHealthRequests => Capture.HealthRequests;
+
+    /// <param name="edgeSettings">Extra edge configuration, e.g. a shorter active health-check interval.</param>
+    public static async Task<TelemetryStack> StartAsync(IDictionary<string, string?>? edgeSettings = null)
     {
         var redis = await RedisServer.StartAsync();
         var sandbox = await Sandbox.StartAsync();
@@ -49,6 +53,7 @@ public sealed class TelemetryStack : IAsyncDisposable
             builder =>
             {
                 builder.Logging.SetMinimumLevel(LogLevel.Trace);
+                builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new HealthRequestCounter(capture));
                 builder.Services.AddOpenTelemetry()
                     .WithTracing(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new SpanCapture(capture))))
                     .WithMetrics(metrics => metrics.AddInMemoryExporter(capture.Metrics, reader => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 500))
@@ -62,6 +67,10 @@ public sealed class TelemetryStack : IAsyncDisposable
                 ["ReverseProxy:Clusters:servers:Destinations:server0:Address"] = server.Url.AbsoluteUri,
                 ["ConnectionStrings:redis"] = redis.ConnectionString,
             });
+            if (edgeSettings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(edgeSettings);
+            }
         });
         await edge.StartAsync();
         var edgeUrl = new Uri(edge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -84,7 +93,13 @@ public sealed class TelemetryCapture
     private readonly List<CapturedSpan> _spans = [];
     private readonly List<string> _logs = [];
 
+    private int _healthRequests;
+
     public List<MetricSnapshot> Metrics { get; } = [];
+
+    public int HealthRequests => Volatile.Read(ref _healthRequests);
+
+    public void CountHealthRequest() => Interlocked.Increment(ref _healthRequests);
 
     public void Add(CapturedSpan span)
     {
@@ -162,7 +177,8 @@ public sealed record CapturedSpan(
     ActivityKind Kind,
     IReadOnlyDictionary<string, string?> Tags,
     string Events,
-    string? Status)
+    string? Status,
+    ActivityStatusCode StatusCode = ActivityStatusCode.Unset)
 {
     public string? Tag(string key) => Tags.TryGetValue(key, out var value) ? value : null;
 
@@ -178,11 +194,29 @@ internal sealed class SpanCapture(TelemetryCapture capture) : BaseExporter<Activ
         {
             var events = string.Join(" | ", activity.Events.Select(e => e.Name + " " + string.Join(' ', e.Tags.Select(t => $"{t.Key}={t.Value}"))));
             capture.Add(new CapturedSpan(activity.TraceId, activity.SpanId, activity.ParentSpanId, activity.Source.Name, activity.DisplayName, activity.Kind,
-                activity.TagObjects.ToDictionary(t => t.Key, t => t.Value?.ToString()), events, activity.StatusDescription));
+                activity.TagObjects.ToDictionary(t => t.Key, t => t.Value?.ToString()), events, activity.StatusDescription, activity.Status));
         }
 
         return ExportResult.Success;
     }
+}
+
+/// <summary>Counts the server's <c>/health</c> requests ahead of everything else in its pipeline.</summary>
+internal sealed class HealthRequestCounter(TelemetryCapture capture) : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/health"))
+            {
+                capture.CountHealthRequest();
+            }
+
+            await nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 internal sealed class LogCapture(TelemetryCapture capture) : BaseExporter<LogRecord>

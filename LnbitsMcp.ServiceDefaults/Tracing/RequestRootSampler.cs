@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// A trace starts where someone asked for something: an incoming request (a server span) is always
+/// recorded, whatever sampling flag a caller sent (a caller must not be able to hide its
+/// calls from the operator). Spans below a recorded span are recorded. Work nobody asked for — health
+/// probes, Redis PINGs, periodic counts, key-ring refreshes — starts no trace: it is only recorded in
+/// memory, and <see cref="FailedBackgroundSpanProcessor"/> exports such a root span when it fails.
+/// </summary>
+public sealed class RequestRootSampler : Sampler
+{
+    private static readonly SamplingResult s_sample = new(SamplingDecision.RecordAndSample);
+    private static readonly SamplingResult s_recordOnly = new(SamplingDecision.RecordOnly);
+    private static readonly SamplingResult s_drop = new(SamplingDecision.Drop);
+
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
+    {
+        // Not Consumer: YARP's periodic health probing starts its traces as consumer spans.
+        if (samplingParameters.Kind == ActivityKind.Server)
+        {
+            return s_sample;
+        }
+
+        var parent = samplingParameters.ParentContext;
+        if (parent.TraceId == default)
+        {
+            return s_recordOnly;
+        }
+
+        return (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? s_sample : s_drop;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using LnbitsMcp.Server.Payments;
+using LnbitsMcp.Server.Sessions;
+using LnbitsMcp.Server.Tests.Sessions;
+using LnbitsMcp.Testing;
+using StackExchange.Redis;
+
+namespace LnbitsMcp.Server.Tests.Payments;
+
+/// <summary>The ledger contract on a Redis Cluster, and what replication adds: a reservation is on a replica before it is returned.</summary>
+[Collection(RedisClusterStores.Name)]
+public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) : PaymentLedgerContract
+{
+    private ConnectionMultiplexer _connection = null!;
+    private ConnectionMultiplexer? _otherInstance;
+
+    public override async ValueTask InitializeAsync() => _connection = await fixture.Cluster.ConnectAsync();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        if (_otherInstance is not null)
+        {
+            await _otherInstance.DisposeAsync();
+        }
+    }
+
+    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_connection));
+
+    protected override async Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync() =>
+        new RedisPaymentLedger(_otherInstance ??= await fixture.Cluster.ConnectAsync());
+
+    [Fact]
+    public async Task AReservationIsReturnedOnlyOnceAReplicaAcknowledgedIt()
+    {
+        var ledger = new RedisPaymentLedger(_connection);
+        var ledgerKey = Guid.NewGuid().ToString();
+        var master = await fixture.Cluster.MasterOfAsync(RedisKeys.Budget(ledgerKey));
+        var replica = (await fixture.Cluster.ReplicasOfAsync(master)).Single();
+        var offsetBefore = await MasterOffsetAsync(master);
+
+        // The replica stops answering for 300 ms: a reservation that did not wait would be back long before it acknowledges.
+        var sleeping = RedisProcess.CliAsync(replica.Port, "debug", "sleep", "0.3");
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+        var decision = await ledger.ReserveAsync(new ReservationRequest(ledgerKey, "hash-replicated", 1000, 1_000_000, 100, DateTimeOffset.UtcNow), default);
+        var acknowledged = await ReplicaAcknowledgedOffsetAsync(master);
+        await sleeping.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.IsType<LedgerDecision.Reserved>(decision);
+        Assert.True(acknowledged > offsetBefore, $"the replica acknowledged offset {acknowledged}, the master was at {offsetBefore} before the reservation");
+        Assert.True(await _connection.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), "hash-replicated", CommandFlags.DemandReplica));
+    }
+
+    private static async Task<long> MasterOffsetAsync(RedisCluster.Node master) =>
+        long.Parse(Field(await RedisProcess.CliAsync(master.Port, "info", "replication"), "master_repl_offset:"), CultureInfo.InvariantCulture);
+
+    /// <summary>What the master knows its replica acknowledged (<c>slave0:…,offset=N,…</c>).</summary>
+    private static async Task<long> ReplicaAcknowledgedOffsetAsync(RedisCluster.Node master)
+    {
+        var line = Field(await RedisProcess.CliAsync(master.Port, "info", "replication"), "slave0:");
+        var offset = line.Split(',').Single(part => part.StartsWith("offset=", StringComparison.Ordinal));
+        return long.Parse(offset["offset=".Length..], CultureInfo.InvariantCulture);
+    }
+
+    private static string Field(string info, string name) =>
+        info.Split('\n').Select(line => line.Trim()).Single(line => line.StartsWith(name, StringComparison.Ordinal))[name.Length..];
+}
+
+[Collection(RedisClusterStores.Name)]
+public sealed class RedisClusterConfirmationTokenTests(RedisClusterFixture fixture) : ConfirmationTokensContract
+{
+    private ConnectionMultiplexer _connection = null!;
+
+    protected override IConfirmationTokens Tokens => new RedisConfirmationTokens(_connection);
+
+    public override async ValueTask InitializeAsync() => _connection = await fixture.Cluster.ConnectAsync();
+
+    public override async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+}

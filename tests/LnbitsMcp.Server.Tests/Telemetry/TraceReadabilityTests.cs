@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using LnbitsMcp.Testing;
+using ModelContextProtocol.Client;
+
+namespace LnbitsMcp.Server.Tests.Telemetry;
+
+/// <summary>
+/// Traces an operator can read (issue 19): request spans named by the MCP method and tool they carry,
+/// no traces for health checks or background work, and only our faults shown as errors.
+/// </summary>
+public sealed class TraceReadabilityTests : IAsyncLifetime
+{
+    private TelemetryStack _stack = null!;
+
+    public async ValueTask InitializeAsync() => _stack = await TelemetryStack.StartAsync(new Dictionary<string, string?>
+    {
+        // Ten times the default rate, so a few seconds hold as many checks as a minute would.
+        ["ReverseProxy:Clusters:servers:HealthCheck:Active:Interval"] = "00:00:00.500",
+    });
+
+    public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task ActiveHealthChecksLeaveNoSpans()
+    {
+        var healthBefore = _stack.ServerHealthRequests;
+        var spansBefore = _stack.Capture.Spans().Count;
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        Assert.True(_stack.ServerHealthRequests - healthBefore >= 6,
+            $"the edge should have probed the server's /health repeatedly (saw {_stack.ServerHealthRequests - healthBefore})");
+        var spans = _stack.Capture.Spans().Skip(spansBefore).ToList();
+        Assert.DoesNotContain(spans, s => s.Name.Contains("health", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(spans, s => s.Tag("url.full")?.Contains("/health", StringComparison.Ordinal) == true
+            || s.Tag("url.path")?.Contains("/health", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(spans, s => s.Source.Contains("Redis", StringComparison.Ordinal) && s.ParentSpanId == default);
+    }
+
+    [Theory]
+    [InlineData("2025-11-25")] // no Mcp-Method header: the edge reads the method from the body
+    [InlineData(null)]         // the SDK's default revision sends Mcp-Method / Mcp-Name
+    public async Task AToolCallThroughTheEdgeIsARootSpanNamedByMethodAndTool(string? protocolVersion)
+    {
+        await using var client = await ConnectThroughEdgeAsync(protocolVersion);
+        var invoice = await _stack.Sandbox.ExternalInvoiceAsync(21);
+
+        await client.CallOkAsync("decode_invoice", new { bolt11 = invoice.Bolt11 });
+
+        var edgeSpan = await WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "tools/call decode_invoice");
+        Assert.Equal("tools/call", edgeSpan.Tag("mcp.method.name"));
+        Assert.Equal("decode_invoice", edgeSpan.Tag("mcp.tool.name"));
+        Assert.DoesNotContain(_stack.Capture.Spans(), s => s.SpanId == edgeSpan.ParentSpanId); // nothing of ours above it
+        var serverSpan = await WaitForSpanAsync(s => IsRequestTo(s, _stack.Server.Url) && s.TraceId == edgeSpan.TraceId);
+        Assert.Equal("tools/call decode_invoice", serverSpan.Name);
+        Assert.Equal("decode_invoice", serverSpan.Tag("mcp.tool.name"));
+    }
+
+    [Fact]
+    public async Task OtherMethodsNameTheirSpansToo()
+    {
+        await using var client = await ConnectThroughEdgeAsync("2025-11-25");
+        await client.ListToolsAsync().AsTask().WaitAsync(ToolCalls.Timeout);
+
+        await WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "initialize" && s.Tag("mcp.method.name") == "initialize");
+        await WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "tools/list");
+    }
+
+    [Fact]
+    public async Task ARefusedPaymentIsNotAnErrorSpan()
+    {
+        var wallet = await _stack.Sandbox.CreateWalletAsync("refused", 1_000);
+        await using var client = await ConnectThroughEdgeAsync("2025-11-25");
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var overTheLimit = await _stack.Sandbox.ExternalInvoiceAsync(150_000);
+
+        await client.CallErrorAsync("pay_invoice", "limit_exceeded", new { bolt11 = overTheLimit.Bolt11 });
+
+        var toolSpan = await WaitForSpanAsync(s => s.Source == "Experimental.ModelContextProtocol" && s.Kind == ActivityKind.Server
+            && s.Name == "tools/call pay_invoice" && s.Tag("lnbits_mcp.error_code") == "limit_exceeded");
+        Assert.NotEqual(ActivityStatusCode.Error, toolSpan.StatusCode);
+        Assert.Null(toolSpan.Tag("error.type"));
+    }
+
+    private async Task<McpClient> ConnectThroughEdgeAsync(string? protocolVersion) =>
+        await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
+            new McpClientOptions { ProtocolVersion = protocolVersion }).WaitAsync(ToolCalls.Timeout);
+
+    private async Task<CapturedSpan> WaitForSpanAsync(Func<CapturedSpan, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_stack.Capture.Spans().LastOrDefault(match) is { } span)
+            {
+                return span;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new Xunit.Sdk.XunitException("No such span. Spans seen:\n" + string.Join('\n', _stack.Capture.Spans().TakeLast(40)));
+    }
+
+    internal static bool IsRequestTo(CapturedSpan span, Uri host) =>
+        span.Source == "Microsoft.AspNetCore" && span.Tag("server.port") == host.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

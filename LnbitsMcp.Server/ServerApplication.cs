@@ -1,6 +1,7 @@
 using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Security;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
 
@@ -16,6 +17,7 @@ public static class ServerApplication
         builder.AddServerTelemetry(); // first: its processors tag and redact before any exporter sees a span
         builder.AddServiceDefaults();
         configure?.Invoke(builder);
+        builder.AddForwardedHeadersTrust();
         builder.AddRequestGuards();
         builder.AddCallerAuth();
         builder.AddSessions();
@@ -23,6 +25,9 @@ public static class ServerApplication
         builder.AddLnbitsMcpServer();
 
         var app = builder.Build();
+        app.UseJsonErrors();
+        app.UseRedactionScope();
+        app.UseForwardedHeadersTrust();
         app.UseRequestGuards();
         app.UseCallerAuth();
         app.MapDefaultEndpoints();

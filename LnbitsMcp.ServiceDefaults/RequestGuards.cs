@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -26,13 +27,37 @@ public sealed class RequestGuardOptions
     internal static readonly string[] DefaultHosts = ["localhost", "127.0.0.1", "::1", "[::1]"];
 }
 
-public static class RequestGuards
+public static partial class RequestGuards
 {
     public static TBuilder AddRequestGuards<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<RequestGuardOptions>().BindConfiguration(RequestGuardOptions.SectionName);
         return builder;
     }
+
+    /// <summary>
+    /// Outermost: an unhandled exception anywhere behind it is answered 500 with a JSON-RPC error body
+    /// and nothing else (no stack trace, no echoed headers, also in Development where the developer
+    /// exception page would show them); the exception goes to the log.
+    /// </summary>
+    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestGuards).FullName!);
+            LogUnhandled(logger, context.Request.Method, context.Request.Path.Value ?? string.Empty, error.GetType().Name, error);
+            context.Response.Clear();
+            await WriteJsonRpcErrorAsync(context, StatusCodes.Status500InternalServerError,
+                $"Internal error. Trace id: {System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier}.", -32603);
+        }
+    });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} serving {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, string exceptionType, Exception exception);
 
     /// <summary>Answers 403 for a foreign Host or Origin and 413 for a body over the limit; health endpoints are exempt.</summary>
     public static IApplicationBuilder UseRequestGuards(this IApplicationBuilder app) => app.Use(async (context, next) =>
@@ -94,10 +119,15 @@ public static class RequestGuards
             return true;
         }
 
+        // Same origin: scheme, host and port all equal the request's (a page on localhost:9999 is not localhost:8001).
         return Uri.TryCreate(origin, UriKind.Absolute, out var originUri)
+            && string.Equals(originUri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
             && string.Equals(originUri.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase)
+            && originUri.Port == (request.Host.Port ?? DefaultPort(request.Scheme))
             && HostIsAllowed(new HostString(originUri.Host), options);
     }
+
+    private static int DefaultPort(string scheme) => string.Equals(scheme, "https", StringComparison.OrdinalIgnoreCase) ? 443 : 80;
 
     public static async Task WriteJsonRpcErrorAsync(HttpContext context, int status, string message, int code = -32000)
     {

@@ -1,4 +1,5 @@
 using LnbitsMcp.Edge.Routing;
+using LnbitsMcp.Edge.Security;
 using LnbitsMcp.Edge.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -11,7 +12,8 @@ public static class EdgeProxyExtensions
     /// <summary>
     /// YARP from the <c>ReverseProxy</c> section (routes /mcp, /sse, /message to the cluster
     /// <c>servers</c>; the AppHost adds one destination per server instance) with session routing,
-    /// routes shared through Redis when <c>ConnectionStrings:redis</c> is set.
+    /// routes shared through Redis when <c>ConnectionStrings:redis</c> is set, and the edge secret on
+    /// every forwarded request (<see cref="EdgeSecret"/>).
     /// </summary>
     public static WebApplicationBuilder AddEdgeProxy(this WebApplicationBuilder builder)
     {
@@ -35,7 +37,11 @@ public static class EdgeProxyExtensions
         builder.Services.AddHostedService<SessionRouteSweeper>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(transforms => transforms.AddResponseTransform(SessionRouteLearning.LearnAsync));
+            .AddTransforms(transforms =>
+            {
+                transforms.AddRequestTransform(EdgeSecret.AddToRequest(builder.Configuration));
+                transforms.AddResponseTransform(SessionRouteLearning.LearnAsync);
+            });
         return builder;
     }
 

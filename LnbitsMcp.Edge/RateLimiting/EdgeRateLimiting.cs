@@ -25,18 +25,19 @@ public static class EdgeRateLimiting
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeRateLimitOptions>>((options, limits) =>
+        builder.Services.AddSingleton<RateLimitPartitionCounter>();
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeRateLimitOptions>, RateLimitPartitionCounter>((options, limits, counter) =>
         {
             var buckets = limits.Value;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => SessionPartition(context, buckets)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => AddressPartition(context, buckets)));
+                PartitionedRateLimiter.Create<HttpContext, string>(context => SessionPartition(context, buckets, counter)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => AddressPartition(context, buckets, counter)));
             options.OnRejected = RejectAsync;
         });
         return builder;
     }
 
-    private static RateLimitPartition<string> SessionPartition(HttpContext context, EdgeRateLimitOptions buckets)
+    private static RateLimitPartition<string> SessionPartition(HttpContext context, EdgeRateLimitOptions buckets, RateLimitPartitionCounter counter)
     {
         if (IsExempt(context))
         {
@@ -45,29 +46,39 @@ public static class EdgeRateLimiting
 
         if (SessionKey.FromRequest(context.Request) is { } sessionKey)
         {
-            return Bucket("session:" + sessionKey, buckets.Session);
+            // A bucket per session only for sessions this edge routes: forged or expired ids share one
+            // bucket per client address, so misses cannot grow the partition table.
+            return context.RequestServices.GetRequiredService<SessionRouter>().Knows(sessionKey)
+                ? Bucket("session:" + sessionKey, buckets.Session, counter)
+                : Bucket("unknown-session:" + Address(context), buckets.Session, counter);
         }
 
         if (OpensSession(context.Request))
         {
-            return Bucket("new:" + Address(context), buckets.NewSession);
+            return Bucket("new:" + Address(context), buckets.NewSession, counter);
         }
 
         return RateLimitPartition.GetNoLimiter("none");
     }
 
-    private static RateLimitPartition<string> AddressPartition(HttpContext context, EdgeRateLimitOptions buckets) =>
-        IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : Bucket("address:" + Address(context), buckets.ClientAddress);
+    private static RateLimitPartition<string> AddressPartition(HttpContext context, EdgeRateLimitOptions buckets, RateLimitPartitionCounter counter) =>
+        IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : Bucket("address:" + Address(context), buckets.ClientAddress, counter);
 
-    private static RateLimitPartition<string> Bucket(string key, EdgeRateLimitOptions.TokenBucket bucket) =>
-        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+    private static RateLimitPartition<string> Bucket(string key, EdgeRateLimitOptions.TokenBucket bucket, RateLimitPartitionCounter counter) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ =>
+        {
+            counter.Created(key);
+            return Options(bucket);
+        });
+
+    private static TokenBucketRateLimiterOptions Options(EdgeRateLimitOptions.TokenBucket bucket) => new()
         {
             TokenLimit = bucket.TokenLimit,
             TokensPerPeriod = bucket.TokensPerPeriod,
             ReplenishmentPeriod = bucket.ReplenishmentPeriod,
             QueueLimit = 0,
             AutoReplenishment = true,
-        });
+        };
 
     private static bool IsExempt(HttpContext context) =>
         context.Request.Path.StartsWithSegments(global::Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)

@@ -25,6 +25,9 @@ public sealed partial class SessionRouter(
 
     public int Count => _routes.Count;
 
+    /// <summary>True when this edge holds a live route for the session in memory (no Redis call: used on every request).</summary>
+    public bool Knows(string sessionKey) => _routes.TryGetValue(sessionKey, out var entry) && entry.ExpiresAt > time.GetUtcNow();
+
     public async ValueTask<string?> FindAsync(string sessionKey)
     {
         var now = time.GetUtcNow();

@@ -19,14 +19,7 @@ public static class TrustedProxies
         builder.Services.PostConfigure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("127.0.0.0/8"));
-            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("::1/128"));
-            foreach (var network in networks)
-            {
-                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-            }
+            options.TrustLoopbackAnd(networks);
         });
         return builder;
     }

@@ -37,11 +37,15 @@ public static partial class CommandLineHostingExtensions
             settings["ConnectionStrings:redis"] = commandLine.Redis;
         }
 
-        builder.Configuration.AddInMemoryCollection(settings);
         if (commandLine.Debug)
         {
+            // Configuration rules win over SetMinimumLevel: appsettings' "Default": "Information" would hide every debug line.
+            settings["Logging:LogLevel:Default"] = "Debug";
+            settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Information";
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
+
+        builder.Configuration.AddInMemoryCollection(settings);
 
         return builder;
     }

@@ -113,7 +113,7 @@ public sealed partial class LnbitsClient
         var status = await SendAsync(HttpMethod.Get, $"api/v1/payments/{Uri.EscapeDataString(paymentHash)}", null,
             KeyUse.HeaderKey, LnbitsJsonContext.Default.LnbitsPaymentStatusResponse, cancellationToken);
         var details = status.Details is null ? null : ToPayment(status.Details);
-        Telemetry.SecretRedactor.Register(status.Preimage);
+        Telemetry.SecretRedactor.RegisterForCall(status.Preimage);
         var normalized = status.Paid
             ? PaymentStatuses.Success
             : PaymentStatuses.Normalize(status.Status ?? details?.Status, pending: status.Status is null && details is null ? true : null);
@@ -298,6 +298,12 @@ public sealed partial class LnbitsClient
         {
             throw new LnbitsApiException(ToolErrorCodes.LnbitsError, tooLarge.Message);
         }
+        catch (Exception ex) when (ex is Security.CrossOriginRedirectException || ex.InnerException is Security.CrossOriginRedirectException)
+        {
+            var redirect = ex as Security.CrossOriginRedirectException ?? (Security.CrossOriginRedirectException)ex.InnerException!;
+            throw new LnbitsApiException(ToolErrorCodes.LnbitsError,
+                $"LNbits at {redirect.From.GetLeftPart(UriPartial.Authority)} answered {operation} with a redirect to another origin ({redirect.To.GetLeftPart(UriPartial.Authority)}); the API key is not sent there and nothing was done. Use the LNbits URL the redirect points to, if you trust it.");
+        }
         catch (HttpRequestException ex)
         {
             LogUnreachable(_logger, operation, ex.HttpRequestError.ToString());
@@ -391,7 +397,7 @@ public sealed partial class LnbitsClient
 
     internal static LnbitsPayment ToPayment(LnbitsPaymentResponse payment)
     {
-        Telemetry.SecretRedactor.Register(payment.Preimage);
+        Telemetry.SecretRedactor.RegisterForCall(payment.Preimage);
         string? successAction = null;
         if (payment.Extra is { ValueKind: JsonValueKind.Object } extra && extra.TryGetProperty("success_action", out var action))
         {

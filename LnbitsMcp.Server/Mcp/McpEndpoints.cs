@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace LnbitsMcp.Server.Mcp;
@@ -15,6 +16,7 @@ public static class McpEndpoints
         // clients use /sse and /message, and the SSE handler names the message URL after the path
         // the stream was opened on, so the root aliases run the SDK's own handlers: a stream opened
         // at /sse announces /message?sessionId=….
+        app.UseWhen(IsMcpRequest, branch => branch.Use(GuardMcpRequestAsync));
         app.MapMcp(StreamableHttpPath);
         var handlers = new Lazy<(RequestDelegate Sse, RequestDelegate Message)>(() => (
             FindSdkHandler(app, StreamableHttpPath + LegacySsePath, HttpMethods.Get),
@@ -23,6 +25,98 @@ public static class McpEndpoints
         app.MapPost(LegacyMessagePath, context => handlers.Value.Message(context));
         return app;
     }
+
+    private static bool IsMcpRequest(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(StreamableHttpPath)
+        || context.Request.Path.StartsWithSegments(LegacySsePath)
+        || context.Request.Path.StartsWithSegments(LegacyMessagePath);
+
+    /// <summary>
+    /// Before the SDK: a POST body must be JSON (415 otherwise, instead of the SDK's exception), and a
+    /// client address over its transport-session cap gets 429 (thrown by <see cref="TransportSessionLimiter"/>).
+    /// </summary>
+    private static async Task GuardMcpRequestAsync(HttpContext context, RequestDelegate next)
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && !IsJson(context.Request.ContentType))
+        {
+            await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported Media Type: MCP messages are POSTed as Content-Type: application/json.", -32700);
+            return;
+        }
+
+        if (HttpMethods.IsPost(context.Request.Method) && await FindUnstructuredParamsAsync(context.Request) is { } requestId)
+        {
+            await WriteInvalidParamsAsync(context, requestId);
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (TransportSessionLimitException error) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = "60";
+            await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status429TooManyRequests, error.Message);
+        }
+    }
+
+    /// <summary>
+    /// The id of a JSON-RPC request whose <c>params</c> is neither an object nor an array (JSON-RPC 2.0
+    /// §4.2: params are structured), which the SDK would answer with a generic internal error; else null.
+    /// </summary>
+    private static async Task<JsonElement?> FindUnstructuredParamsAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        try
+        {
+            using var message = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+            return message.RootElement.ValueKind == JsonValueKind.Object
+                && message.RootElement.TryGetProperty("params", out var parameters)
+                && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)
+                && message.RootElement.TryGetProperty("method", out _)
+                    ? message.RootElement.TryGetProperty("id", out var id) ? id.Clone() : default(JsonElement)
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null; // not JSON at all: the SDK answers that itself
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
+
+    private static async Task WriteInvalidParamsAsync(HttpContext context, JsonElement requestId)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc", "2.0");
+        writer.WritePropertyName("id");
+        if (requestId.ValueKind == JsonValueKind.Undefined)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            requestId.WriteTo(writer);
+        }
+
+        writer.WriteStartObject("error");
+        writer.WriteNumber("code", -32602);
+        writer.WriteString("message", "Invalid params: params must be an object (for tools/call: {\"name\": <tool name>, \"arguments\": {…}}).");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static bool IsJson(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
     private static RequestDelegate FindSdkHandler(WebApplication app, string route, string method)
     {

@@ -14,6 +14,14 @@ public static class McpServerExtensions
     /// </summary>
     public static IHostApplicationBuilder AddLnbitsMcpServer(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<TransportSessionLimiter>();
+        builder.Services.AddOptions<HttpServerTransportOptions>().Configure<TransportSessionLimiter>((options, limiter) =>
+        {
+            options.ConfigureSessionOptions = limiter.OnSessionStartingAsync;
+#pragma warning disable MCPEXP002 // RunSessionHandler is experimental; it is the one hook that sees a session end.
+            options.RunSessionHandler = limiter.RunSessionAsync;
+#pragma warning restore MCPEXP002
+        });
         builder.AddLnbitsMcpCore()
             .WithHttpTransport(options =>
             {
@@ -22,7 +30,7 @@ public static class McpServerExtensions
                 options.EnableLegacySse = true;
 #pragma warning restore MCP9004
             })
-            .WithSharedEventStreamStore(builder);
+            .WithEventStreamStore(builder);
         return builder;
     }
 
@@ -47,6 +55,7 @@ public static class McpServerExtensions
                 options.ServerInfo = new() { Name = "lnbits-mcp", Title = "LNbits wallet", Version = ServerVersion.Current };
                 options.ServerInstructions = ServerInstructions.Text;
             })
+            .WithMessageFilters(filters => filters.AddIncomingFilter(ToolCallParamsGuard.Create))
             .WithRequestFilters(filters => filters
                 .AddCallToolFilter(ToolCallFilter.Create)
                 .AddListToolsFilter(ReadOnlyToolMarker.Create))
@@ -58,10 +67,34 @@ public static class McpServerExtensions
             .WithTools<LimitTools>(ToolJson.Options);
     }
 
-    /// <summary>With Redis, SSE event streams are stored there so <c>Last-Event-ID</c> resumes on any instance.</summary>
+    /// <summary>
+    /// SSE event streams are stored so that POST streams carry a priming event and <c>retry</c>, and
+    /// <c>Last-Event-ID</c> resumes: with Redis there (any instance resumes), otherwise in a size-capped
+    /// in-process cache (one instance).
+    /// </summary>
     /// Stateful sessions are deliberate here (MCP9006): clients of 2025-11-25 and earlier need them.
 #pragma warning disable MCP9006
-    private static IMcpServerBuilder WithSharedEventStreamStore(this IMcpServerBuilder mcp, IHostApplicationBuilder builder) =>
-        builder.UsesRedis() ? mcp.WithDistributedCacheEventStreamStore() : mcp;
+    private static IMcpServerBuilder WithEventStreamStore(this IMcpServerBuilder mcp, IHostApplicationBuilder builder)
+    {
+        if (!builder.UsesRedis())
+        {
+            builder.Services.AddDistributedMemoryCache(cache => cache.SizeLimit = InProcessEventStoreBytes);
+        }
+
+        builder.Services.PostConfigure<HttpServerTransportOptions>(options =>
+        {
+            if (options.EventStreamStore is { } store and not RetryAdvertisingEventStreamStore)
+            {
+                options.EventStreamStore = new RetryAdvertisingEventStreamStore(store, EventStreamRetry);
+            }
+        });
+        return mcp.WithDistributedCacheEventStreamStore();
+    }
 #pragma warning restore MCP9006
+
+    /// <summary>The <c>retry</c> a POST SSE stream's priming event advertises.</summary>
+    public static readonly TimeSpan EventStreamRetry = TimeSpan.FromSeconds(1);
+
+    /// <summary>Memory the in-process event stream store may use (entries are sized by their bytes).</summary>
+    public const long InProcessEventStoreBytes = 64L * 1024 * 1024;
 }

@@ -18,11 +18,13 @@ public sealed partial class ToolCallFilter(
     ISessionStore sessions,
     ToolSpanEnricher spans,
     ServerMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<SessionsOptions> sessionOptions,
     ILogger<ToolCallFilter> logger)
 {
     public const string LnbitsUrlHeader = "X-LNbits-Url";
     public const string LnbitsApiKeyHeader = "X-LNbits-Api-Key";
     public const string LnbitsAuthMethodHeader = "X-LNbits-Auth-Method";
+    public const string McpSessionIdHeader = "Mcp-Session-Id";
 
     public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         (request, cancellationToken) => request.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(request, next, cancellationToken);
@@ -32,6 +34,7 @@ public sealed partial class ToolCallFilter(
         McpRequestHandler<CallToolRequestParams, CallToolResult> next,
         CancellationToken cancellationToken)
     {
+        using var redaction = SecretRedactor.BeginScope();
         var call = request.Services!.GetRequiredService<ToolCallContext>();
         var toolName = request.Params?.Name ?? string.Empty;
         call.ToolName = toolName;
@@ -43,6 +46,11 @@ public sealed partial class ToolCallFilter(
         var outcome = "ok";
         try
         {
+            if (request.Items.TryGetValue(ToolCallParamsGuard.ProblemItem, out var textProblem) && textProblem is string problemText)
+            {
+                throw ToolException.InvalidArgument(problemText);
+            }
+
             var tool = request.MatchedPrimitive as McpServerTool;
             if (tool is not null && ArgumentValidator.Validate(tool.ProtocolTool.InputSchema, request.Params?.Arguments) is { } problem)
             {
@@ -99,8 +107,12 @@ public sealed partial class ToolCallFilter(
         call.ClientAddress = http?.Connection.RemoteIpAddress?.ToString();
         call.HeaderSettings = http is null ? null : HeaderCredentials.Read(http.Request.Headers);
         call.SessionIdArgument = SessionIdArgument(request.Params?.Arguments);
-        SecretRedactor.Register(call.SessionIdArgument);
-        SecretRedactor.Register(call.TransportSessionId);
+
+        // Caller input is scrubbed from this call's telemetry only; what we issued or verified stays
+        // registered while it is live (SecretRedactor): the SDK knows this transport session.
+        SecretRedactor.RegisterForCall(call.SessionIdArgument);
+        RegisterCallerSecrets(request.Params?.Arguments);
+        SecretRedactor.Register(call.TransportSessionId, sessionOptions.Value.IdleTimeout);
 
         if (call.SessionIdArgument is { } sessionId)
         {
@@ -117,6 +129,8 @@ public sealed partial class ToolCallFilter(
             }
 
             call.Session = session;
+            SecretRedactor.Register(sessionId, sessionOptions.Value.IdleTimeout);
+            session.Lnbits?.RegisterSecrets(sessionOptions.Value.IdleTimeout);
         }
         else if (call.TransportSessionId is { } transport)
         {
@@ -135,6 +149,19 @@ public sealed partial class ToolCallFilter(
             {
                 call.Session = session;
                 call.BoundToTransport = true;
+                session.Lnbits?.RegisterSecrets(sessionOptions.Value.IdleTimeout);
+            }
+        }
+    }
+
+    /// <summary>Secret-named arguments (api_key, password, bearer_token, confirmation_token) are scrubbed from this call's telemetry.</summary>
+    private static void RegisterCallerSecrets(IDictionary<string, JsonElement>? arguments)
+    {
+        foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+        {
+            if (value.ValueKind == JsonValueKind.String && SecretNames.IsSecret(name))
+            {
+                SecretRedactor.RegisterForCall(value.GetString());
             }
         }
     }

@@ -12,30 +12,40 @@ public sealed class InProcessPaymentLedger : IPaymentLedger
     {
         lock (_lock)
         {
-            var book = BookOf(request.LedgerKey);
-            book.Forget(request.Now - s_day);
-            if (request.PaymentHash is not null && book.Hashes.Contains(request.PaymentHash))
+            var wallet = BookOf(request.WalletKey);
+            var caller = CallerBookOf(request.WalletKey, request.LedgerKey);
+            wallet.Forget(request.Now - s_day);
+            caller.Forget(request.Now - s_day);
+            if (request.PaymentHash is not null && wallet.Hashes.Contains(request.PaymentHash))
             {
                 return Task.FromResult<LedgerDecision>(new LedgerDecision.AlreadyPaid());
             }
 
-            var spent = book.Entries.Sum(e => e.AmountMsat);
-            if (spent + request.AmountMsat > request.DailyBudgetMsat)
+            var (walletSpent, callerSpent) = (wallet.Spent, caller.Spent);
+            if (walletSpent + request.AmountMsat > request.WalletDailyBudgetMsat || callerSpent + request.AmountMsat > request.DailyBudgetMsat)
             {
-                return Task.FromResult<LedgerDecision>(new LedgerDecision.BudgetExceeded(spent, Math.Max(0, request.DailyBudgetMsat - spent)));
+                var left = Math.Min(request.WalletDailyBudgetMsat - walletSpent, request.DailyBudgetMsat - callerSpent);
+                var spent = request.WalletDailyBudgetMsat - walletSpent <= request.DailyBudgetMsat - callerSpent ? walletSpent : callerSpent;
+                return Task.FromResult<LedgerDecision>(new LedgerDecision.BudgetExceeded(spent, Math.Max(0, left)));
             }
 
-            var lastHour = book.Entries.Count(e => e.At > request.Now - s_hour);
-            if (lastHour >= request.MaxPaymentsPerHour)
+            var (walletHour, callerHour) = (wallet.CountSince(request.Now - s_hour), caller.CountSince(request.Now - s_hour));
+            if (walletHour >= request.WalletMaxPaymentsPerHour || callerHour >= request.MaxPaymentsPerHour)
             {
-                return Task.FromResult<LedgerDecision>(new LedgerDecision.RateExceeded(lastHour));
+                return Task.FromResult<LedgerDecision>(new LedgerDecision.RateExceeded(Math.Max(walletHour, callerHour)));
             }
 
-            var reservation = new PaymentReservation(request.LedgerKey, request.PaymentHash, Guid.NewGuid().ToString("N"), request.AmountMsat);
-            book.Entries.Add(new Entry(reservation.ReservationId, request.AmountMsat, request.Now));
+            var reservation = new PaymentReservation(request.LedgerKey, request.PaymentHash, Guid.NewGuid().ToString("N"), request.AmountMsat) { WalletKey = request.WalletKey };
+            var entry = new Entry(reservation.ReservationId, request.AmountMsat, request.Now);
+            wallet.Entries.Add(entry);
+            if (!ReferenceEquals(caller, wallet))
+            {
+                caller.Entries.Add(entry);
+            }
+
             if (request.PaymentHash is not null)
             {
-                book.Hashes.Add(request.PaymentHash);
+                wallet.Hashes.Add(request.PaymentHash);
             }
 
             return Task.FromResult<LedgerDecision>(new LedgerDecision.Reserved(reservation));
@@ -46,40 +56,48 @@ public sealed class InProcessPaymentLedger : IPaymentLedger
     {
         lock (_lock)
         {
-            var book = BookOf(reservation.LedgerKey);
-            book.Entries.RemoveAll(e => e.ReservationId == reservation.ReservationId);
+            var wallet = BookOf(reservation.WalletKey);
+            wallet.Entries.RemoveAll(e => e.ReservationId == reservation.ReservationId);
+            CallerBookOf(reservation.WalletKey, reservation.LedgerKey).Entries.RemoveAll(e => e.ReservationId == reservation.ReservationId);
             if (reservation.PaymentHash is not null)
             {
-                book.Hashes.Remove(reservation.PaymentHash);
+                wallet.Hashes.Remove(reservation.PaymentHash);
             }
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<BudgetUsage> GetUsageAsync(string ledgerKey, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<LedgerUsage> GetUsageAsync(string walletKey, string ledgerKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            var book = BookOf(ledgerKey);
-            book.Forget(now - s_day);
-            return Task.FromResult(new BudgetUsage(book.Entries.Sum(e => e.AmountMsat), book.Entries.Count(e => e.At > now - s_hour)));
+            return Task.FromResult(new LedgerUsage(Usage(BookOf(walletKey), now), Usage(CallerBookOf(walletKey, ledgerKey), now)));
         }
     }
 
-    public Task<bool> HoldsHashAsync(string ledgerKey, string paymentHash, CancellationToken cancellationToken)
+    public Task<bool> HoldsHashAsync(string walletKey, string paymentHash, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult(BookOf(ledgerKey).Hashes.Contains(paymentHash));
+            return Task.FromResult(BookOf(walletKey).Hashes.Contains(paymentHash));
         }
     }
 
-    private Book BookOf(string ledgerKey)
+    private static BudgetUsage Usage(Book book, DateTimeOffset now)
     {
-        if (!_books.TryGetValue(ledgerKey, out var book))
+        book.Forget(now - s_day);
+        return new BudgetUsage(book.Spent, book.CountSince(now - s_hour));
+    }
+
+    private Book CallerBookOf(string walletKey, string ledgerKey) =>
+        walletKey == ledgerKey ? BookOf(walletKey) : BookOf(walletKey + "\n" + ledgerKey);
+
+    private Book BookOf(string key)
+    {
+        if (!_books.TryGetValue(key, out var book))
         {
-            _books[ledgerKey] = book = new Book();
+            _books[key] = book = new Book();
         }
 
         return book;
@@ -89,8 +107,12 @@ public sealed class InProcessPaymentLedger : IPaymentLedger
     {
         public List<Entry> Entries { get; } = [];
 
-        /// <summary>Hashes paid or being paid. Kept past the budget window: a hash is never paid twice.</summary>
+        /// <summary>Hashes paid or being paid (wallet books only). Kept past the budget window: a hash is never paid twice.</summary>
         public HashSet<string> Hashes { get; } = new(StringComparer.Ordinal);
+
+        public long Spent => Entries.Sum(e => e.AmountMsat);
+
+        public int CountSince(DateTimeOffset since) => Entries.Count(e => e.At > since);
 
         public void Forget(DateTimeOffset before) => Entries.RemoveAll(e => e.At <= before);
     }

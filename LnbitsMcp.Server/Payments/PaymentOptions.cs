@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace LnbitsMcp.Server.Payments;
 
 /// <summary>
-/// The operator's payment policy (CONTRACT §5 "Payment policy"). A session may only tighten it.
-/// Defaults are safe for a public deployment.
+/// The operator's payment policy (CONTRACT §5 "Payment policy"), kept per wallet (LNbits URL + wallet)
+/// across sessions and header calls. A session may only tighten it. Defaults are safe for a public deployment.
 /// </summary>
 public sealed class PaymentOptions
 {
@@ -14,11 +14,11 @@ public sealed class PaymentOptions
     [Range(1, 2_100_000_000_000_000)]
     public long MaxPaymentSats { get; set; } = 100_000;
 
-    /// <summary>Sats a session (or header credential) may spend in any rolling 24 hours.</summary>
+    /// <summary>Sats one wallet may spend through this server in any rolling 24 hours, over all its sessions.</summary>
     [Range(1, 2_100_000_000_000_000)]
     public long DailyBudgetSats { get; set; } = 200_000;
 
-    /// <summary>Payments a session may make in any rolling hour.</summary>
+    /// <summary>Payments one wallet may make through this server in any rolling hour, over all its sessions.</summary>
     [Range(1, 100_000)]
     public int MaxPaymentsPerHour { get; set; } = 30;
 

@@ -15,7 +15,8 @@ namespace LnbitsMcp.Server.Payments;
 /// expired, amountless, of another network or over the limits; read-only sessions never pay;
 /// larger payments need the user's confirmation; the hash and the budget are reserved atomically
 /// before the single payment POST, released when the payment failed, and kept when its outcome is
-/// unknown; a pending payment is polled briefly before answering.
+/// unknown; a pending payment is polled briefly before answering. Budgets and paid hashes are kept per
+/// wallet (the operator's limits over every session of it), with each session's own limits on top.
 /// </summary>
 public sealed class PaymentService(
     LnbitsClientFactory clients,
@@ -89,7 +90,7 @@ public sealed class PaymentService(
             throw new ToolException(ToolErrorCodes.LnurlError, $"{address} returned an invalid invoice: {decodeError}");
         }
 
-        var check = LnurlPayRules.ValidateInvoice(invoice, amountMsat, payRequest.Metadata, Network, time.GetUtcNow());
+        var check = LnurlPayRules.ValidateInvoice(invoice, amountMsat, payRequest.Metadata, Network, time.GetUtcNow(), requireDescriptionHash: true);
         if (!check.IsValid)
         {
             var code = check.Problem switch
@@ -246,7 +247,7 @@ public sealed class PaymentService(
         {
             audit.Record(call.Tool, call.SessionHint, "unknown", amountSat, error.Code);
             throw new ToolException(ToolErrorCodes.LnbitsUnreachable,
-                $"{error.Message}. The payment may or may not have been made: check get_payment_status with payment_hash {paymentHash} before doing anything else. It will not be sent again from this session.");
+                $"{error.Message}. The payment may or may not have been made: check get_payment_status with payment_hash {paymentHash} before doing anything else. It will not be sent again from this wallet.");
         }
         catch (LnbitsApiException error) when (error.PaymentStatus is PaymentStatuses.Pending or PaymentStatuses.Success || error.Code == ToolErrorCodes.AlreadyPaid)
         {
@@ -333,7 +334,12 @@ public sealed class PaymentService(
     private async Task<PaymentReservation> ReserveAsync(PaymentCall call, string? paymentHash, long amountMsat, PaymentLimits limits, CancellationToken cancellationToken)
     {
         var decision = await ledger.ReserveAsync(new ReservationRequest(
-            call.Connection.LedgerKey, paymentHash, amountMsat, checked(limits.DailyBudgetSats * 1000), limits.MaxPaymentsPerHour, time.GetUtcNow()), cancellationToken);
+            call.Connection.LedgerKey, paymentHash, amountMsat, checked(limits.DailyBudgetSats * 1000), limits.MaxPaymentsPerHour, time.GetUtcNow())
+        {
+            WalletKey = await WalletLedgerKeyAsync(call, cancellationToken),
+            WalletDailyBudgetMsat = checked(Options.DailyBudgetSats * 1000),
+            WalletMaxPaymentsPerHour = Options.MaxPaymentsPerHour,
+        }, cancellationToken);
         switch (decision)
         {
             case LedgerDecision.Reserved reserved:
@@ -341,11 +347,11 @@ public sealed class PaymentService(
             case LedgerDecision.AlreadyPaid:
                 Refused(call, ToolErrorCodes.AlreadyPaid, amountMsat);
                 throw new ToolException(ToolErrorCodes.AlreadyPaid,
-                    $"This session already paid (or is paying) the invoice with payment_hash {paymentHash}. It is never paid twice; check get_payment_status.");
+                    $"This wallet already paid (or is paying) the invoice with payment_hash {paymentHash}. It is never paid twice; check get_payment_status.");
             case LedgerDecision.BudgetExceeded budget:
                 Refused(call, ToolErrorCodes.LimitExceeded, amountMsat);
                 throw new ToolException(ToolErrorCodes.LimitExceeded,
-                    string.Create(CultureInfo.InvariantCulture, $"This payment would pass the budget of {limits.DailyBudgetSats} sats per 24 hours: {budget.LeftMsat / 1000} sats are left. Nothing was paid."),
+                    string.Create(CultureInfo.InvariantCulture, $"This payment would pass the budget of {limits.DailyBudgetSats} sats per 24 hours (kept per wallet, over every session): {budget.LeftMsat / 1000} sats are left. Nothing was paid."),
                     new Dictionary<string, object?>
                     {
                         ["limit"] = "daily_budget_sats",
@@ -356,9 +362,20 @@ public sealed class PaymentService(
             default:
                 Refused(call, ToolErrorCodes.LimitExceeded, amountMsat);
                 throw new ToolException(ToolErrorCodes.LimitExceeded,
-                    string.Create(CultureInfo.InvariantCulture, $"This session already made {limits.MaxPaymentsPerHour} payments in the last hour (the limit). Nothing was paid."),
+                    string.Create(CultureInfo.InvariantCulture, $"This wallet (or this session, under its own limit) already made the most payments allowed in the last hour ({limits.MaxPaymentsPerHour}). Nothing was paid."),
                     new Dictionary<string, object?> { ["limit"] = "max_payments_per_hour", ["max_payments_per_hour"] = limits.MaxPaymentsPerHour, ["left"] = 0 });
         }
+    }
+
+    /// <summary>
+    /// The wallet a payment spends from, for the operator's limits and the paid hashes: the LNbits URL and
+    /// the wallet's key (the same for a session, header credentials or a token method that reads it), hashed.
+    /// </summary>
+    private async Task<string> WalletLedgerKeyAsync(PaymentCall call, CancellationToken cancellationToken)
+    {
+        var walletKey = await clients.Create(call.Connection.Settings).WalletKeyAsync(cancellationToken);
+        var material = call.Connection.Settings.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "\n" + walletKey.Key.Reveal();
+        return "wallet:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(material)));
     }
 
     private async Task<(string Status, long FeeMsat, string? Preimage)> PollAsync(PaymentCall call, string paymentHash, long feeMsat, CancellationToken cancellationToken)
@@ -388,9 +405,14 @@ public sealed class PaymentService(
     private async Task<PaymentResult> DryRunAsync(PaymentCall call, string? paymentHash, long amountMsat, string payee, string? memo, PaymentLimits limits, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var usage = await ledger.GetUsageAsync(call.Connection.LedgerKey, now, cancellationToken);
-        var budgetLeftSats = Math.Max(0, limits.DailyBudgetSats - (usage.SpentLast24HoursMsat / 1000));
-        var paymentsLeft = Math.Max(0, limits.MaxPaymentsPerHour - usage.PaymentsLastHour);
+        var walletKey = await WalletLedgerKeyAsync(call, cancellationToken);
+        var usage = await ledger.GetUsageAsync(walletKey, call.Connection.LedgerKey, now, cancellationToken);
+        var budgetLeftSats = Math.Max(0, Math.Min(
+            Options.DailyBudgetSats - (usage.Wallet.SpentLast24HoursMsat / 1000),
+            limits.DailyBudgetSats - (usage.Caller.SpentLast24HoursMsat / 1000)));
+        var paymentsLeft = Math.Max(0, Math.Min(
+            Options.MaxPaymentsPerHour - usage.Wallet.PaymentsLastHour,
+            limits.MaxPaymentsPerHour - usage.Caller.PaymentsLastHour));
         var feeReserveMsat = Math.Max(2000, amountMsat / 100);
         long? balanceSat = null;
         var problems = new List<string>();
@@ -419,9 +441,9 @@ public sealed class PaymentService(
             problems.Add("no payments are left this hour");
         }
 
-        if (paymentHash is not null && await ledger.HoldsHashAsync(call.Connection.LedgerKey, paymentHash, cancellationToken))
+        if (paymentHash is not null && await ledger.HoldsHashAsync(walletKey, paymentHash, cancellationToken))
         {
-            problems.Add("this session already paid this invoice");
+            problems.Add("this wallet already paid this invoice");
         }
 
         audit.Record(call.Tool, call.SessionHint, "dry_run", amountSat);

@@ -1,56 +1,73 @@
+using System.Globalization;
 using LnbitsMcp.Server.Sessions;
 using StackExchange.Redis;
 
 namespace LnbitsMcp.Server.Payments;
 
 /// <summary>
-/// The ledger in Redis: one Lua script checks the paid-hash set, the rolling 24-hour budget and the
-/// hourly count and records the reservation, atomically across every server instance. A ledger's
-/// keys share its hash tag (<see cref="RedisKeys.Ledger"/>), so this works on a Redis Cluster too;
-/// a reservation is held by a replica before the payment goes out, so a failover cannot forget it.
+/// The ledger in Redis: one Lua script checks the wallet's paid-hash set, the wallet's rolling 24-hour
+/// budget and hourly count and the caller's sub-ledger, and records the reservation in both, atomically
+/// across every server instance. Every key is passed as KEYS and shares the wallet's hash tag
+/// (<see cref="RedisKeys.Ledger"/>), so this works on a Redis Cluster too; a reservation is held by a
+/// replica before the payment goes out, so a failover cannot forget it.
 /// </summary>
 public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentLedger
 {
     private static readonly TimeSpan s_day = TimeSpan.FromHours(24);
     private static readonly TimeSpan s_paidHashLifetime = TimeSpan.FromDays(7);
 
-    // Forgets entries older than a day, then sums the day's msat (members are "id:amount") and
-    // counts the last hour's payments (scores are times).
+    // Forgets entries older than a day, then sums the day's msat (members are "id:amount") and counts
+    // the last hour's payments (scores are times).
     private const string SumBudget = """
-        redis.call('ZREMRANGEBYSCORE', budgetKey, '-inf', dayAgo)
-        local entries = redis.call('ZRANGE', budgetKey, 0, -1, 'WITHSCORES')
-        local spent, lastHour = 0, 0
-        for i = 1, #entries, 2 do
-          spent = spent + tonumber(string.match(entries[i], ':(%d+)$'))
-          if tonumber(entries[i + 1]) > tonumber(hourAgo) then lastHour = lastHour + 1 end
+        local function usage(budgetKey, dayAgo, hourAgo)
+          redis.call('ZREMRANGEBYSCORE', budgetKey, '-inf', dayAgo)
+          local entries = redis.call('ZRANGE', budgetKey, 0, -1, 'WITHSCORES')
+          local spent, lastHour = 0, 0
+          for i = 1, #entries, 2 do
+            spent = spent + tonumber(string.match(entries[i], ':(%d+)$'))
+            if tonumber(entries[i + 1]) > tonumber(hourAgo) then lastHour = lastHour + 1 end
+          end
+          return spent, lastHour
         end
         """;
 
     private static readonly LuaScript s_reserve = LuaScript.Prepare($$"""
-        if @hash ~= '' and redis.call('SISMEMBER', @paidKey, @hash) == 1 then return {'already_paid', '0'} end
-        local budgetKey, dayAgo, hourAgo = @budgetKey, @dayAgo, @hourAgo
         {{SumBudget}}
-        if spent + tonumber(@amount) > tonumber(@budget) then return {'budget', tostring(spent)} end
-        if lastHour >= tonumber(@maxPerHour) then return {'rate', tostring(lastHour)} end
-        redis.call('ZADD', @budgetKey, @now, @member)
-        redis.call('PEXPIRE', @budgetKey, @dayMs)
+        if @hash ~= '' and redis.call('SISMEMBER', @paidKey, @hash) == 1 then return {'already_paid', '0', '0'} end
+        local walletSpent, walletHour = usage(@budgetKey, @dayAgo, @hourAgo)
+        local callerSpent, callerHour = usage(@callerKey, @dayAgo, @hourAgo)
+        local amount = tonumber(@amount)
+        local walletLeft, callerLeft = tonumber(@walletBudget) - walletSpent, tonumber(@budget) - callerSpent
+        if amount > walletLeft or amount > callerLeft then
+          if walletLeft <= callerLeft then return {'budget', tostring(walletSpent), tostring(walletLeft)} end
+          return {'budget', tostring(callerSpent), tostring(callerLeft)}
+        end
+        if walletHour >= tonumber(@walletMaxPerHour) or callerHour >= tonumber(@maxPerHour) then
+          return {'rate', tostring(math.max(walletHour, callerHour)), '0'}
+        end
+        for _, key in ipairs({@budgetKey, @callerKey}) do
+          redis.call('ZADD', key, @now, @member)
+          redis.call('PEXPIRE', key, @dayMs)
+        end
         if @hash ~= '' then
           redis.call('SADD', @paidKey, @hash)
           redis.call('PEXPIRE', @paidKey, @paidMs)
         end
-        return {'ok', tostring(spent)}
+        return {'ok', '0', '0'}
         """);
 
     private static readonly LuaScript s_release = LuaScript.Prepare("""
         redis.call('ZREM', @budgetKey, @member)
+        redis.call('ZREM', @callerKey, @member)
         if @hash ~= '' then redis.call('SREM', @paidKey, @hash) end
         return 1
         """);
 
     private static readonly LuaScript s_usage = LuaScript.Prepare($$"""
-        local budgetKey, dayAgo, hourAgo = @budgetKey, @dayAgo, @hourAgo
         {{SumBudget}}
-        return {tostring(spent), tostring(lastHour)}
+        local walletSpent, walletHour = usage(@budgetKey, @dayAgo, @hourAgo)
+        local callerSpent, callerHour = usage(@callerKey, @dayAgo, @hourAgo)
+        return {tostring(walletSpent), tostring(walletHour), tostring(callerSpent), tostring(callerHour)}
         """);
 
     public async Task<LedgerDecision> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken)
@@ -59,12 +76,15 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
         var member = $"{reservationId}:{request.AmountMsat}";
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(s_reserve, new
         {
-            paidKey = (RedisKey)RedisKeys.PaidHashes(request.LedgerKey),
-            budgetKey = (RedisKey)RedisKeys.Budget(request.LedgerKey),
+            paidKey = (RedisKey)RedisKeys.PaidHashes(request.WalletKey),
+            budgetKey = (RedisKey)RedisKeys.Budget(request.WalletKey),
+            callerKey = (RedisKey)RedisKeys.CallerBudget(request.WalletKey, request.LedgerKey),
             hash = request.PaymentHash ?? string.Empty,
             amount = request.AmountMsat,
             budget = request.DailyBudgetMsat,
+            walletBudget = request.WalletDailyBudgetMsat,
             maxPerHour = request.MaxPaymentsPerHour,
+            walletMaxPerHour = request.WalletMaxPaymentsPerHour,
             now = request.Now.ToUnixTimeMilliseconds(),
             dayAgo = (request.Now - s_day).ToUnixTimeMilliseconds(),
             hourAgo = (request.Now - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds(),
@@ -72,12 +92,13 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
             dayMs = (long)(s_day + TimeSpan.FromHours(1)).TotalMilliseconds,
             paidMs = (long)s_paidHashLifetime.TotalMilliseconds,
         }))!;
-        var count = long.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture);
+        var count = long.Parse((string)result[1]!, CultureInfo.InvariantCulture);
+        var left = long.Parse((string)result[2]!, CultureInfo.InvariantCulture);
         return (string?)result[0] switch
         {
-            "ok" => new LedgerDecision.Reserved(await ReplicatedAsync(new PaymentReservation(request.LedgerKey, request.PaymentHash, member, request.AmountMsat))),
+            "ok" => new LedgerDecision.Reserved(await ReplicatedAsync(new PaymentReservation(request.LedgerKey, request.PaymentHash, member, request.AmountMsat) { WalletKey = request.WalletKey })),
             "already_paid" => new LedgerDecision.AlreadyPaid(),
-            "budget" => new LedgerDecision.BudgetExceeded(count, Math.Max(0, request.DailyBudgetMsat - count)),
+            "budget" => new LedgerDecision.BudgetExceeded(count, Math.Max(0, left)),
             _ => new LedgerDecision.RateExceeded((int)count),
         };
     }
@@ -91,7 +112,7 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
     {
         try
         {
-            await redis.WaitForReplicaAsync(RedisKeys.Budget(reservation.LedgerKey));
+            await redis.WaitForReplicaAsync(RedisKeys.Budget(reservation.WalletKey));
             return reservation;
         }
         catch (Exception ex) when (RedisFailure.Is(ex))
@@ -112,24 +133,26 @@ public sealed class RedisPaymentLedger(IConnectionMultiplexer redis) : IPaymentL
     public Task ReleaseAsync(PaymentReservation reservation, CancellationToken cancellationToken) =>
         redis.GetDatabase().ScriptEvaluateAsync(s_release, new
         {
-            paidKey = (RedisKey)RedisKeys.PaidHashes(reservation.LedgerKey),
-            budgetKey = (RedisKey)RedisKeys.Budget(reservation.LedgerKey),
+            paidKey = (RedisKey)RedisKeys.PaidHashes(reservation.WalletKey),
+            budgetKey = (RedisKey)RedisKeys.Budget(reservation.WalletKey),
+            callerKey = (RedisKey)RedisKeys.CallerBudget(reservation.WalletKey, reservation.LedgerKey),
             member = reservation.ReservationId,
             hash = reservation.PaymentHash ?? string.Empty,
         });
 
-    public Task<bool> HoldsHashAsync(string ledgerKey, string paymentHash, CancellationToken cancellationToken) =>
-        redis.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), paymentHash);
+    public Task<bool> HoldsHashAsync(string walletKey, string paymentHash, CancellationToken cancellationToken) =>
+        redis.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(walletKey), paymentHash);
 
-    public async Task<BudgetUsage> GetUsageAsync(string ledgerKey, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<LedgerUsage> GetUsageAsync(string walletKey, string ledgerKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(s_usage, new
         {
-            budgetKey = (RedisKey)RedisKeys.Budget(ledgerKey),
+            budgetKey = (RedisKey)RedisKeys.Budget(walletKey),
+            callerKey = (RedisKey)RedisKeys.CallerBudget(walletKey, ledgerKey),
             dayAgo = (now - s_day).ToUnixTimeMilliseconds(),
             hourAgo = (now - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds(),
         }))!;
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        return new BudgetUsage(long.Parse((string)result[0]!, invariant), int.Parse((string)result[1]!, invariant));
+        var values = result.Select(r => long.Parse((string)r!, CultureInfo.InvariantCulture)).ToArray();
+        return new LedgerUsage(new BudgetUsage(values[0], (int)values[1]), new BudgetUsage(values[2], (int)values[3]));
     }
 }

@@ -13,7 +13,9 @@ public static class SsrfGuardExtensions
     /// Example:
     /// <c>services.AddHttpClient("lnurl").AddSsrfGuard();</c>
     /// </summary>
-    public static IHttpClientBuilder AddSsrfGuard(this IHttpClientBuilder builder)
+    /// <param name="refuseCrossOriginRedirects">For clients that send credentials: a redirect to another origin is refused
+    /// (<see cref="CrossOriginRedirectException"/>) instead of followed without them.</param>
+    public static IHttpClientBuilder AddSsrfGuard(this IHttpClientBuilder builder, bool refuseCrossOriginRedirects = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SsrfGuardOptions>()
@@ -23,7 +25,7 @@ public static class SsrfGuardExtensions
         builder.ConfigurePrimaryHttpMessageHandler(services =>
             SsrfGuard.CreatePrimaryHandler(services.GetRequiredService<IOptions<SsrfGuardOptions>>().Value));
         builder.AddHttpMessageHandler(services =>
-            new SsrfGuardHandler(services.GetRequiredService<IOptions<SsrfGuardOptions>>().Value));
+            new SsrfGuardHandler(services.GetRequiredService<IOptions<SsrfGuardOptions>>().Value, refuseCrossOriginRedirects));
         return builder;
     }
 }

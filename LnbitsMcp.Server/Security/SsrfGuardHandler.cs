@@ -6,15 +6,16 @@ namespace LnbitsMcp.Server.Security;
 /// <summary>
 /// Checks every request URL with <see cref="OutboundUrlPolicy"/>, follows up to
 /// <see cref="SsrfGuardOptions.MaxRedirects"/> redirects itself (each target checked again; credentials
-/// dropped when the origin changes; after the limit the redirect response is returned as is), and buffers
+/// dropped when the origin changes, or — for clients that carry credentials the redirect target must never
+/// get, like LNbits' — cross-origin redirects refused with <see cref="CrossOriginRedirectException"/>; after the limit the redirect response is returned as is), and buffers
 /// the final response body up to <see cref="SsrfGuardOptions.MaxResponseBytes"/>
 /// (<see cref="ResponseTooLargeException"/> beyond). Refusals from the connect step surface as
 /// <see cref="ForbiddenDestinationException"/>, not wrapped in <see cref="HttpRequestException"/>.
 /// Use over <see cref="SsrfGuard.CreatePrimaryHandler"/> (automatic redirects off).
 /// </summary>
-public sealed class SsrfGuardHandler(SsrfGuardOptions options) : DelegatingHandler
+public sealed class SsrfGuardHandler(SsrfGuardOptions options, bool refuseCrossOriginRedirects = false) : DelegatingHandler
 {
-    private static readonly string[] CredentialHeaders = ["Authorization", "Proxy-Authorization", "Cookie"];
+    private static readonly string[] CredentialHeaders = ["Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key"];
 
     private readonly OutboundUrlPolicy _policy = new(options);
 
@@ -50,6 +51,12 @@ public sealed class SsrfGuardHandler(SsrfGuardOptions options) : DelegatingHandl
             }
 
             var target = location.IsAbsoluteUri ? location : new Uri(current.RequestUri!, location);
+            if (refuseCrossOriginRedirects && !SameOrigin(current.RequestUri!, target))
+            {
+                response.Dispose();
+                throw new CrossOriginRedirectException(current.RequestUri!, target);
+            }
+
             var next = RedirectRequest(current, target, response.StatusCode);
             response.Dispose();
             current = next;
@@ -73,7 +80,7 @@ public sealed class SsrfGuardHandler(SsrfGuardOptions options) : DelegatingHandl
             Content = keepMethod ? previous.Content : null,
         };
 
-        var sameOrigin = Uri.Compare(previous.RequestUri, target, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        var sameOrigin = SameOrigin(previous.RequestUri!, target);
         foreach (var header in previous.Headers)
         {
             if (header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)
@@ -87,6 +94,9 @@ public sealed class SsrfGuardHandler(SsrfGuardOptions options) : DelegatingHandl
 
         return next;
     }
+
+    private static bool SameOrigin(Uri from, Uri to) =>
+        Uri.Compare(from, to, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private async Task<HttpResponseMessage> LimitBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -17,11 +17,26 @@ public sealed record LnbitsSettings
 
     public string? WalletName { get; init; }
 
-    /// <summary>The credential shown masked by <c>get_lnbits_configuration</c>.</summary>
-    public Secret? DisplayCredential => AuthMethod switch
+    /// <summary>
+    /// Keeps this configuration's credentials registered for redaction process-wide for
+    /// <paramref name="lifetime"/>: only for configurations LNbits accepted (a configured session).
+    /// </summary>
+    public void RegisterSecrets(TimeSpan lifetime)
     {
-        LnbitsAuthMethod.Bearer => BearerToken,
-        LnbitsAuthMethod.OAuth2 => Password,
-        _ => ApiKey,
+        foreach (var secret in new[] { ApiKey, BearerToken, Password })
+        {
+            Telemetry.SecretRedactor.Register(secret?.Reveal(), lifetime);
+        }
+    }
+
+    /// <summary>
+    /// What <c>get_lnbits_configuration</c> shows of the credential: an API key as <c>***</c> plus its last
+    /// four characters (CONTRACT §5); a password or token only as <c>***</c> (that one is set, nothing of it).
+    /// </summary>
+    public string? DisplayCredential => AuthMethod switch
+    {
+        LnbitsAuthMethod.Bearer => BearerToken is null ? null : Telemetry.SecretRedactor.Mask,
+        LnbitsAuthMethod.OAuth2 => Password is null ? null : Telemetry.SecretRedactor.Mask,
+        _ => ApiKey?.Masked(),
     };
 }

@@ -76,6 +76,10 @@ public static class RedisKeys
     /// <summary>A ledger's reservations of the last 24 hours (sorted set, scores = time, members = id:msat).</summary>
     public static string Budget(string ledgerKey) => Ledger(ledgerKey, "budget");
 
+    /// <summary>One caller's (session's, header credential's) sub-ledger inside its wallet's ledger.</summary>
+    public static string CallerBudget(string walletKey, string ledgerKey) =>
+        walletKey == ledgerKey ? Budget(walletKey) : Ledger(walletKey, "session:" + Hashed(ledgerKey));
+
     /// <summary>A one-time confirmation token's grant, by the token's hash.</summary>
     public static string ConfirmationToken(string tokenKey) => Key("confirm", tokenKey);
 }

@@ -1,7 +1,7 @@
 namespace LnbitsMcp.Server.Sessions;
 
 /// <summary>
-/// A credential (API key, token, password). It never prints itself: <see cref="ToString"/> is
+/// A credential (API key, token, password). It never prints itself, and it is scrubbed from the telemetry of the call that holds it: <see cref="ToString"/> is
 /// <c>***</c>, so a secret that reaches a log, a span or an exception message shows nothing.
 /// </summary>
 public sealed class Secret : IEquatable<Secret>
@@ -12,13 +12,20 @@ public sealed class Secret : IEquatable<Secret>
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
         _value = value;
-        Telemetry.SecretRedactor.Register(value);
+
+        // Not verified yet (it may come from a caller): scrubbed from this call's telemetry only.
+        // Configurations LNbits accepted are registered process-wide (LnbitsSettings.RegisterSecrets).
+        Telemetry.SecretRedactor.RegisterForCall(value);
     }
 
     public static Secret? FromOptional(string? value) => string.IsNullOrEmpty(value) ? null : new Secret(value);
 
     /// <summary>The plain value, for the one place that must send it (an HTTP header, a login body).</summary>
-    public string Reveal() => _value;
+    public string Reveal()
+    {
+        Telemetry.SecretRedactor.RegisterForCall(_value);
+        return _value;
+    }
 
     /// <summary><c>***</c> plus the last four characters (CONTRACT §5 <c>get_lnbits_configuration</c>).</summary>
     public string Masked() => _value.Length <= 8 ? "***" : "***" + _value[^4..];

@@ -99,7 +99,7 @@ public static class SessionsExtensions
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked for evaluation; it is the documented way to opt out.
         builder.Services.AddHttpClient(LnbitsClientFactory.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllResilienceHandlers()
-            .AddSsrfGuard();
+            .AddSsrfGuard(refuseCrossOriginRedirects: true); // the API key must never follow a redirect to another host
         builder.Services.AddHttpClient(LnurlClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .RemoveAllResilienceHandlers()
             .AddSsrfGuard();

@@ -17,4 +17,8 @@ public sealed class SessionsOptions
     /// <summary>Live sessions one client address may create (anonymous or not).</summary>
     [Range(1, 100_000)]
     public int MaxPerClientAddress { get; set; } = 100;
+
+    /// <summary>Live MCP transport sessions (Mcp-Session-Id, legacy SSE connections) one client address may hold on one instance.</summary>
+    [Range(1, 100_000)]
+    public int MaxTransportSessionsPerClientAddress { get; set; } = 100;
 }

@@ -4,69 +4,53 @@ using OpenTelemetry.Logs;
 
 namespace LnbitsMcp.Server.Telemetry;
 
-/// <summary>Scrubs registered secrets from span tags and status descriptions (see <see cref="SecretRedactor"/>).</summary>
+/// <summary>Scrubs span tags (text and lists of text, tags named like secrets masked) and status descriptions (see <see cref="TelemetryText"/>).</summary>
 public sealed class RedactingActivityProcessor : BaseProcessor<Activity>
 {
     public override void OnEnd(Activity data)
     {
         foreach (var (key, value) in data.TagObjects.ToList())
         {
-            if (value is string text && SecretRedactor.Redact(text) is var redacted && !ReferenceEquals(redacted, text))
+            if (value is not null && TelemetryText.ScrubValue(key, value) is var scrubbed && !Same(value, scrubbed))
             {
-                data.SetTag(key, redacted);
+                data.SetTag(key, scrubbed);
             }
         }
 
         if (data.StatusDescription is { } status)
         {
-            data.SetStatus(data.Status, SecretRedactor.Redact(status));
+            data.SetStatus(data.Status, TelemetryText.Scrub(status));
         }
     }
+
+    private static bool Same(object value, object? scrubbed) =>
+        ReferenceEquals(value, scrubbed) || (value is string text && scrubbed is string other && text == other)
+        || (value is IEnumerable<string?> texts && scrubbed is IEnumerable<string?> others && texts.SequenceEqual(others));
 }
 
 /// <summary>
-/// Scrubs secrets from log bodies, formatted messages, attributes and exception text: registered
-/// values, and the value of any attribute whose name says it is secret (libraries log
-/// <c>{SessionId}</c> before we ever see that id).
+/// The exporter's own pass over log records (the logger factory already scrubbed what our loggers
+/// wrote; this also covers records created around it): bodies, formatted messages, attributes, exceptions.
 /// </summary>
 public sealed class RedactingLogProcessor : BaseProcessor<LogRecord>
 {
-    private static readonly HashSet<string> s_secretNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "sessionid", "mcpsessionid", "apikey", "password", "token", "accesstoken", "bearertoken", "preimage",
-        "authorization", "secret", "confirmationtoken",
-    };
-
     public override void OnEnd(LogRecord data)
     {
-        foreach (var (key, value) in data.Attributes ?? [])
-        {
-            if (value is string text && s_secretNames.Contains(key.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal)))
-            {
-                SecretRedactor.Register(text);
-            }
-        }
-
         if (data.FormattedMessage is { } message)
         {
-            data.FormattedMessage = SecretRedactor.Redact(message);
+            data.FormattedMessage = TelemetryText.Scrub(message);
         }
 
         if (data.Body is { } body)
         {
-            data.Body = SecretRedactor.Redact(body);
+            data.Body = TelemetryText.Scrub(body);
         }
 
         if (data.Attributes is { } attributes)
         {
-            data.Attributes = [.. attributes.Select(a => KeyValuePair.Create(a.Key, SecretRedactor.RedactValue(a.Value)))];
+            data.Attributes = [.. attributes.Select(a => KeyValuePair.Create(a.Key, a.Key == "{OriginalFormat}" ? a.Value : TelemetryText.ScrubValue(a.Key, a.Value)))];
         }
 
-        if (data.Exception is { } exception && SecretRedactor.Redact(exception.ToString()) != exception.ToString())
-        {
-            data.Exception = new RedactedException(exception.GetType().FullName ?? "Exception", SecretRedactor.Redact(exception.Message));
-        }
+        data.Exception = RedactedException.Of(data.Exception, TelemetryText.Scrub);
     }
-
-    private sealed class RedactedException(string type, string message) : Exception($"{type}: {message}");
 }

@@ -9,7 +9,7 @@ public static class ServerTelemetryExtensions
 {
     /// <summary>
     /// Our and the MCP SDK's sources and meters, the tool-span tags, the live-session gauge and the
-    /// redaction processors, on top of the service defaults (which export OTLP when configured).
+    /// redaction (every logger provider, the span and log-record processors, HttpClient header logs), on top of the service defaults (which export OTLP when configured).
     /// </summary>
     public static IHostApplicationBuilder AddServerTelemetry(this IHostApplicationBuilder builder)
     {
@@ -26,6 +26,17 @@ public static class ServerTelemetryExtensions
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics
             .AddMeter(TelemetryNames.MeterName, TelemetryNames.SdkSourceName));
         builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddProcessor(new RedactingLogProcessor()));
+        RedactingLoggerFactory.AddTo(builder.Services, TelemetryText.Scrub);
+
+        // HttpClient's request/response header logs (Trace) carry X-Api-Key and Authorization: no header value is logged.
+        builder.Services.ConfigureHttpClientDefaults(http => http.RedactLoggedHeaders(_ => true));
         return builder;
     }
+
+    /// <summary>One redaction scope per request: values the request's tool calls meet are scrubbed from its later lines too.</summary>
+    public static IApplicationBuilder UseRedactionScope(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        using var scope = SecretRedactor.BeginScope();
+        await next(context);
+    });
 }

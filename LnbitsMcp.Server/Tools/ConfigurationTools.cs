@@ -9,7 +9,12 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Tools;
 
 [McpServerToolType]
-public sealed class ConfigurationTools(SessionAccess access, ISessionStore store, OperatorLnbits operatorLnbits, LnbitsClientFactory clients)
+public sealed class ConfigurationTools(
+    SessionAccess access,
+    ISessionStore store,
+    OperatorLnbits operatorLnbits,
+    LnbitsClientFactory clients,
+    Microsoft.Extensions.Options.IOptions<SessionsOptions> sessionOptions)
 {
     [McpServerTool(Title = "Configure LNbits", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(ConfigureLnbitsResult))]
@@ -39,6 +44,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
         }
 
         access.Call.Session = updated;
+        settings.RegisterSecrets(sessionOptions.Value.IdleTimeout); // verified by LNbits: kept out of telemetry while the session lives
         if (server.SessionId is not null)
         {
             // The paying tools' availability depends on the key type: let the client list the tools again.
@@ -51,7 +57,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
     [McpServerTool(Title = "Show LNbits configuration", ReadOnly = true, Idempotent = true, OpenWorld = false,
         UseStructuredContent = true, OutputSchemaType = typeof(LnbitsConfigurationResult))]
     [Description("Shows which LNbits wallet this call would use and where that configuration comes from (session, headers or operator). " +
-        "The API key is masked (*** plus its last four characters).")]
+        "The API key is masked (*** plus its last four characters); a bearer token or password shows only as *** (set).")]
     public CallToolResult GetLnbitsConfiguration()
     {
         var connection = access.FindLnbits();
@@ -62,7 +68,7 @@ public sealed class ConfigurationTools(SessionAccess access, ISessionStore store
 
         var settings = connection.Settings;
         return ToolResults.Success(new LnbitsConfigurationResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(),
-            settings.DisplayCredential?.Masked(), settings.TimeoutSeconds, connection.Source));
+            settings.DisplayCredential, settings.TimeoutSeconds, connection.Source));
     }
 
     [McpServerTool(Title = "Test LNbits configuration", ReadOnly = true, Idempotent = true, OpenWorld = true,

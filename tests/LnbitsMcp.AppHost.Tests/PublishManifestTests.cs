@@ -43,6 +43,15 @@ public sealed class PublishManifestTests
         Assert.Equal("{lnbits-url.value}", resources.GetProperty("server1").GetProperty("env").GetProperty("LNBITS_URL").GetString());
         Assert.Equal("*", resources.GetProperty("edge").GetProperty("env").GetProperty("Http__AllowedHosts__0").GetString());
 
+        // The edge and every server share one generated secret: the servers believe forwarded headers only with it.
+        var edgeSecret = resources.GetProperty("edge-secret").GetProperty("inputs").GetProperty("value");
+        Assert.True(edgeSecret.GetProperty("secret").GetBoolean());
+        Assert.True(edgeSecret.GetProperty("default").TryGetProperty("generate", out _));
+        foreach (var resource in new[] { "edge", "server0", "server1" })
+        {
+            Assert.Equal("{edge-secret.value}", resources.GetProperty(resource).GetProperty("env").GetProperty("ForwardedHeaders__EdgeSecret").GetString());
+        }
+
         foreach (var server in new[] { "server0", "server1" })
         {
             Assert.DoesNotContain(resources.GetProperty(server).GetProperty("bindings").EnumerateObject(),

@@ -17,6 +17,9 @@ public sealed partial class ContainerStack(ServiceImages images) : IAsyncLifetim
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(2);
     private readonly string _prefix = $"lnbits-mcp-test-{Guid.NewGuid():N}"[..24];
 
+    // The edge–server trust the AppHost wires as the parameter edge-secret.
+    private readonly string _edgeSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     public ServiceImages Images => images;
 
     public string Network => _prefix;
@@ -61,6 +64,7 @@ public sealed partial class ContainerStack(ServiceImages images) : IAsyncLifetim
                 "--env", $"Server__ReplicaName=server{i}",
                 "--env", "Http__AllowedHosts__0=*",
                 "--env", "Http__AllowedOrigins__0=*",
+                "--env", $"ForwardedHeaders__EdgeSecret={_edgeSecret}",
             ], images.Server);
         }
 
@@ -72,6 +76,7 @@ public sealed partial class ContainerStack(ServiceImages images) : IAsyncLifetim
             "--env", "ASPNETCORE_HTTPS_PORTS=8443",
             "--env", "Tls__SelfSignedPath=/tmp/tls/edge-localhost.pfx",
             "--env", "ConnectionStrings__redis=redis:6379",
+            "--env", $"ForwardedHeaders__EdgeSecret={_edgeSecret}",
             "--env", "ReverseProxy__Clusters__servers__HealthCheck__Active__Interval=00:00:02",
         ];
         await RunAsync("edge",

@@ -26,6 +26,9 @@ public sealed class EdgeStack : IAsyncDisposable
         _edgeSettings = edgeSettings;
     }
 
+    /// <summary>The secret the edge and the servers share, as the AppHost wires it (ForwardedHeaders:EdgeSecret).</summary>
+    public string EdgeSecret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
     public IRedisDeployment Redis { get; }
     public Sandbox Sandbox { get; }
     public string CertificatePath { get; }
@@ -37,14 +40,14 @@ public sealed class EdgeStack : IAsyncDisposable
     public Uri HttpsUrl => Edge.Urls.First(u => u.Scheme == Uri.UriSchemeHttps);
 
     /// <param name="redis">The Redis to use (the caller disposes it); null: a fresh redis-server of the stack's own.</param>
-    public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null, IRedisDeployment? redis = null)
+    public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null, IRedisDeployment? redis = null, IDictionary<string, string?>? serverSettings = null)
     {
         var ownsRedis = redis is null;
         redis ??= await RedisServer.StartAsync();
         var sandbox = await Sandbox.StartAsync();
         var (path, certificate) = CreateTestCertificate();
         var stack = new EdgeStack(redis, ownsRedis, sandbox, path, certificate, new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>()));
-        var started = await Task.WhenAll(Enumerable.Range(0, servers).Select(i => StartServerAsync($"server{i}", redis)));
+        var started = await Task.WhenAll(Enumerable.Range(0, servers).Select(i => stack.StartServerAsync($"server{i}", serverSettings)));
         stack._servers.AddRange(started);
         await stack.StartEdgeAsync();
         return stack;
@@ -60,6 +63,7 @@ public sealed class EdgeStack : IAsyncDisposable
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
             ["Tls__CertificatePath"] = CertificatePath,
             ["ReverseProxy__Clusters__servers__HealthCheck__Active__Interval"] = "00:00:02",
+            ["ForwardedHeaders__EdgeSecret"] = EdgeSecret,
         };
         for (var i = 0; i < _servers.Count; i++)
         {
@@ -74,13 +78,15 @@ public sealed class EdgeStack : IAsyncDisposable
         Edge = await ServiceProcess.StartAsync("LnbitsMcp.Edge", [], environment);
     }
 
-    public async Task<McpClient> ConnectAsync(HttpTransportMode mode = HttpTransportMode.StreamableHttp)
+    /// <param name="http">An HttpClient of the caller's (e.g. one bound to another loopback source address).</param>
+    public async Task<McpClient> ConnectAsync(HttpTransportMode mode = HttpTransportMode.StreamableHttp, HttpClient? http = null)
     {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        var options = new HttpClientTransportOptions
         {
             Endpoint = new Uri(HttpUrl, mode == HttpTransportMode.Sse ? "/sse" : "/mcp"),
             TransportMode = mode,
-        });
+        };
+        var transport = http is null ? new HttpClientTransport(options) : new HttpClientTransport(options, http);
         return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" }).WaitAsync(ToolCalls.Timeout);
     }
 
@@ -105,17 +111,25 @@ public sealed class EdgeStack : IAsyncDisposable
         File.Delete(CertificatePath);
     }
 
-    private static Task<ServiceProcess> StartServerAsync(string name, IRedisDeployment redis) =>
-        ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"],
-            new Dictionary<string, string?>
-            {
-                ["ConnectionStrings__redis"] = redis.ConnectionString,
-                ["Server__ReplicaName"] = name,
-                ["Security__AllowPrivateNetworks"] = "true",
-                ["Payments__Network"] = "regtest",
-                ["Http__AllowedHosts__0"] = "*",
-                ["Http__AllowedOrigins__0"] = "*",
-            });
+    private Task<ServiceProcess> StartServerAsync(string name, IDictionary<string, string?>? settings)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            ["Server__ReplicaName"] = name,
+            ["Security__AllowPrivateNetworks"] = "true",
+            ["Payments__Network"] = "regtest",
+            ["Http__AllowedHosts__0"] = "*",
+            ["Http__AllowedOrigins__0"] = "*",
+            ["ForwardedHeaders__EdgeSecret"] = EdgeSecret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], environment);
+    }
 
     private static (string Path, X509Certificate2 Certificate) CreateTestCertificate()
     {

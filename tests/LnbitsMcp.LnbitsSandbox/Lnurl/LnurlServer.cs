@@ -78,7 +78,7 @@ internal sealed class LnurlServer(InvoiceService invoices, SettingsStore setting
             wallet,
             invoiceAmount,
             $"Payment to {wallet.Name}",
-            SHA256.HashData(Encoding.UTF8.GetBytes(hashed)),
+            current.LnurlMode == LnurlModes.NoHash ? null : SHA256.HashData(Encoding.UTF8.GetBytes(hashed)),
             InvoiceService.DefaultExpirySeconds,
             extra,
             tag: "lnurlp",

@@ -31,7 +31,7 @@ public sealed record SandboxSettings
     [JsonPropertyName("lnurl_api")]
     public string LnurlApi { get; init; } = LnurlApiModes.Current;
 
-    /// <summary>How the sandbox's LNURL-pay callback answers: <c>ok</c>, <c>wrong_amount</c>, <c>wrong_hash</c>, <c>error</c>, <c>expired</c>.</summary>
+    /// <summary>How the sandbox's LNURL-pay callback answers: <c>ok</c>, <c>wrong_amount</c>, <c>wrong_hash</c>, <c>no_hash</c>, <c>error</c>, <c>expired</c>.</summary>
     [JsonPropertyName("lnurl_mode")]
     public string LnurlMode { get; init; } = LnurlModes.Ok;
 
@@ -84,6 +84,9 @@ public static class LnurlModes
     public const string Ok = "ok";
     public const string WrongAmount = "wrong_amount";
     public const string WrongHash = "wrong_hash";
+
+    /// <summary>An invoice with only a description (<c>d</c>), no description hash — which LUD-06 forbids.</summary>
+    public const string NoHash = "no_hash";
     public const string Error = "error";
     public const string Expired = "expired";
 }

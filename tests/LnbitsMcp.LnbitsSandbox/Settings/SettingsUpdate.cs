@@ -33,7 +33,7 @@ internal static class SettingsUpdate
         var failNext = NonNegative(model, "fail_next");
         var lnurlApi = OneOf(model, "lnurl_api", LnurlApiModes.Current, LnurlApiModes.Absent, LnurlApiModes.Legacy);
         var lnurlMode = OneOf(model, "lnurl_mode",
-            LnurlModes.Ok, LnurlModes.WrongAmount, LnurlModes.WrongHash, LnurlModes.Error, LnurlModes.Expired);
+            LnurlModes.Ok, LnurlModes.WrongAmount, LnurlModes.WrongHash, LnurlModes.NoHash, LnurlModes.Error, LnurlModes.Expired);
         var minSendable = NonNegative(model, "lnurl_min_sendable");
         var maxSendable = NonNegative(model, "lnurl_max_sendable");
         var commentAllowed = NonNegative(model, "lnurl_comment_allowed");

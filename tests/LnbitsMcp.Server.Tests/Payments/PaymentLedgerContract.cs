@@ -44,7 +44,7 @@ public abstract class PaymentLedgerContract : IAsyncLifetime
         Assert.Equal(400_000, refused.LeftMsat);
         await ledger.ReleaseAsync(a.Reservation, default);
         Assert.IsType<LedgerDecision.Reserved>(await ledger.ReserveAsync(Request(ledgerKey, "b", 500_000), default));
-        Assert.Equal(500_000, (await ledger.GetUsageAsync(ledgerKey, DateTimeOffset.UtcNow, default)).SpentLast24HoursMsat);
+        Assert.Equal(500_000, (await ledger.GetUsageAsync(ledgerKey, ledgerKey, DateTimeOffset.UtcNow, default)).Wallet.SpentLast24HoursMsat);
     }
 
     [Fact]
@@ -85,7 +85,44 @@ public abstract class PaymentLedgerContract : IAsyncLifetime
             Task.Run(() => ledger.ReserveAsync(Request(ledgerKey, $"hash-{i}", 30_000, budgetMsat: 1_000_000), default))));
 
         Assert.Equal(33, decisions.Count(d => d is LedgerDecision.Reserved));
-        Assert.True((await ledger.GetUsageAsync(ledgerKey, DateTimeOffset.UtcNow, default)).SpentLast24HoursMsat <= 1_000_000);
+        Assert.True((await ledger.GetUsageAsync(ledgerKey, ledgerKey, DateTimeOffset.UtcNow, default)).Wallet.SpentLast24HoursMsat <= 1_000_000);
+    }
+
+    [Fact]
+    public async Task AWalletsBudgetCountAndHashesAreSharedByEveryCallerAndACallersOwnLimitAppliesOnTop()
+    {
+        var ledger = await CreateLedgerAsync();
+        var wallet = "wallet:" + Guid.NewGuid();
+        ReservationRequest ForCaller(string caller, string hash, long amountMsat, long callerBudgetMsat = 3_500_000, int callerPerHour = 10) =>
+            new(caller, hash, amountMsat, callerBudgetMsat, callerPerHour, DateTimeOffset.UtcNow)
+            {
+                WalletKey = wallet,
+                WalletDailyBudgetMsat = 3_500_000,
+                WalletMaxPaymentsPerHour = 5,
+            };
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.IsType<LedgerDecision.Reserved>(await ledger.ReserveAsync(ForCaller("session-a", $"a{i}", 1_000_000), default));
+        }
+
+        var newSession = Assert.IsType<LedgerDecision.BudgetExceeded>(await ledger.ReserveAsync(ForCaller("session-b", "b0", 1_000_000), default));
+        Assert.Equal(500_000, newSession.LeftMsat);
+        Assert.IsType<LedgerDecision.BudgetExceeded>(await ledger.ReserveAsync(ForCaller("headers:x", "h0", 1_000_000), default));
+        Assert.IsType<LedgerDecision.AlreadyPaid>(await ledger.ReserveAsync(ForCaller("session-b", "a1", 1), default));
+        var tighter = Assert.IsType<LedgerDecision.BudgetExceeded>(await ledger.ReserveAsync(ForCaller("session-b", "b1", 300_000, callerBudgetMsat: 200_000), default));
+        Assert.Equal(200_000, tighter.LeftMsat);
+        Assert.IsType<LedgerDecision.Reserved>(await ledger.ReserveAsync(ForCaller("session-b", "b2", 100_000), default));
+        Assert.IsType<LedgerDecision.RateExceeded>(await ledger.ReserveAsync(ForCaller("session-c", "c0", 1, callerPerHour: 10), default) is LedgerDecision.Reserved r
+            ? await ledger.ReserveAsync(ForCaller("session-d", "d0", 1), default)
+            : throw new InvalidOperationException("the fifth payment of the hour should pass"));
+
+        var usage = await ledger.GetUsageAsync(wallet, "session-b", DateTimeOffset.UtcNow, default);
+        Assert.Equal(3_100_001, usage.Wallet.SpentLast24HoursMsat);
+        Assert.Equal((100_000, 1), (usage.Caller.SpentLast24HoursMsat, usage.Caller.PaymentsLastHour));
+        Assert.True(await ledger.HoldsHashAsync(wallet, "a2", default));
+        await ledger.ReleaseAsync(r.Reservation, default);
+        Assert.Equal(3_100_000, (await ledger.GetUsageAsync(wallet, "session-c", DateTimeOffset.UtcNow, default)).Wallet.SpentLast24HoursMsat);
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed class LoopbackHttpServer : IAsyncLifetime
     /// <summary>HTTP requests served so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>The X-Api-Key values that reached <c>/lnbits-elsewhere/…</c>.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ApiKeysSeen { get; } = new();
+
     public Uri Url(string path, string host = "127.0.0.1") => new($"http://{host}:{Port}{path}");
 
     public async ValueTask InitializeAsync()
@@ -57,6 +60,14 @@ public sealed class LoopbackHttpServer : IAsyncLifetime
         app.MapGet("/redirect-headers-same-origin", () => Results.Redirect("/headers"));
         app.MapGet("/redirect-headers-other-origin", (HttpRequest request) =>
             Results.Redirect($"http://localhost:{request.Host.Port}/headers"));
+        app.MapGet("/lnbits-moved/{**rest}", (HttpRequest request, string rest) =>
+            Results.Redirect($"http://localhost:{request.Host.Port}/lnbits-elsewhere/{rest}", permanent: false, preserveMethod: true));
+        app.MapGet("/lnbits-same/{**rest}", (string rest) => Results.Redirect($"/lnbits-elsewhere/{rest}", permanent: false, preserveMethod: true));
+        app.MapGet("/lnbits-elsewhere/{**rest}", (HttpRequest request) =>
+        {
+            ApiKeysSeen.Enqueue(request.Headers["X-Api-Key"].ToString());
+            return Results.Json(new { id = "wallet-elsewhere", name = "Elsewhere", balance = 1000 });
+        });
         app.MapGet("/big", () => Results.Bytes(new byte[BigBodyBytes], "application/octet-stream"));
         app.MapGet("/stream", async (HttpResponse response, CancellationToken cancellationToken) =>
         {

@@ -80,6 +80,23 @@ public sealed class LeakTests : IAsyncLifetime
         await client.CallOkAsync("wait_for_payment", new { payment_hash = hash, timeout_seconds = 1 });
         await client.CallRawAsync("get_wallet_balance", new { session_id = sessionId + "x" });
 
+        // Per-request header credentials (never registered anywhere but the call) and a configuration that fails.
+        var headerWallet = await sandbox.CreateWalletAsync("leaky-headers", 1_000);
+        secrets.Add(headerWallet.AdminKey);
+        const string FailedPassword = "never-accepted pass\"word 77";
+        secrets.Add(FailedPassword);
+        await using (var headerClient = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions
+            {
+                Endpoint = new Uri(_stack.EdgeUrl, "/mcp"),
+                AdditionalHeaders = new Dictionary<string, string> { ["X-LNbits-Url"] = lnbitsUrl, ["X-LNbits-Api-Key"] = headerWallet.AdminKey },
+            }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" }))
+        {
+            await headerClient.CallOkAsync("get_wallet_balance");
+            await headerClient.CallRawAsync("configure_lnbits", new { lnbits_url = lnbitsUrl, auth_method = "oauth2", username = "leaky", password = FailedPassword });
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(12)); // Redis spans are flushed every 10 s; metrics every 0.5 s
         var everything = _stack.Capture.AllText();
 

@@ -28,13 +28,80 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
-    public void SecretsRegisterThemselvesAndNeverPrint()
+    public void SecretsNeverPrintAndAreScrubbedFromTheirCallOnly()
     {
         var token = "tok_" + Guid.NewGuid().ToString("N");
-        var secret = new Secret(token);
+        var before = SecretRedactor.RegisteredCount;
+        using (SecretRedactor.BeginScope())
+        {
+            var secret = new Secret(token);
 
-        Assert.Equal("***", secret.ToString());
-        Assert.Equal("***" + token[^4..], secret.Masked());
-        Assert.Equal("Authorization: Bearer ***", SecretRedactor.Redact($"Authorization: Bearer {token}"));
+            Assert.Equal("***", secret.ToString());
+            Assert.Equal("Authorization: Bearer ***", SecretRedactor.Redact($"Authorization: Bearer {token}"));
+        }
+
+        Assert.Equal($"Authorization: Bearer {token}", SecretRedactor.Redact($"Authorization: Bearer {token}"));
+        Assert.True(SecretRedactor.RegisteredCount <= before, "an unverified secret must not be registered process-wide");
+    }
+
+    [Fact]
+    public void AValueRegisteredForACallIsAlsoScrubbedFromTheEnclosingRequestAfterTheCall()
+    {
+        var preimage = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        using var request = SecretRedactor.BeginScope();
+        using (SecretRedactor.BeginScope())
+        {
+            SecretRedactor.RegisterForCall(preimage);
+        }
+
+        Assert.Equal("response: ***", SecretRedactor.Redact($"response: {preimage}"));
+    }
+
+    [Fact]
+    public void RegisteredValuesExpireWithTheirLifetime()
+    {
+        var live = Guid.NewGuid().ToString("N");
+        var gone = Guid.NewGuid().ToString("N");
+        SecretRedactor.Register(live, TimeSpan.FromMinutes(5));
+        SecretRedactor.Register(gone, TimeSpan.Zero);
+
+        Assert.Equal("***", SecretRedactor.Redact(live));
+        Assert.Equal(gone, SecretRedactor.Redact(gone));
+    }
+
+    [Fact]
+    public void JsonEscapedSecretsAreMasked()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        const string password = "pa\"ss <word> 42!";
+        SecretRedactor.Register(key);
+        SecretRedactor.Register(password);
+
+        Assert.Equal("{\\u0022key\\u0022:\\u0022***\\u0022}", SecretRedactor.Redact($"{{\\u0022key\\u0022:\\u0022{key}\\u0022}}"));
+        Assert.Equal("line\\n***", SecretRedactor.Redact($"line\\n{key}"));
+        Assert.Equal("{\"p\":\"***\"}", SecretRedactor.Redact($"{{\"p\":{System.Text.Json.JsonSerializer.Serialize(password)}}}"));
+    }
+
+    [Fact]
+    public void ListValuedAttributesAndSecretNamedAttributesAreScrubbed()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        SecretRedactor.Register(key);
+
+        Assert.Equal(["***"], (string[])TelemetryText.ScrubValue("values", new[] { key })!);
+        Assert.Equal("***", TelemetryText.ScrubValue("X-Api-Key", new[] { "never-registered-value" }));
+        Assert.Equal("***", TelemetryText.ScrubValue("SessionId", "some-transport-session"));
+        Assert.Equal("GET", TelemetryText.ScrubValue("http.request.method", "GET"));
+    }
+
+    [Fact]
+    public void SecretNamedJsonPropertiesAndQueryParametersAreMaskedWithoutRegistration()
+    {
+        const string message = "Message: '{\"method\":\"tools/call\",\"params\":{\"arguments\":{\"session_id\":\"abc def\",\"amount\":5}}}'";
+        const string escaped = "{\"text\":\"{\\\"preimage\\\":\\\"00ff\\\",\\\"status\\\":\\\"success\\\"}\"}";
+
+        Assert.Equal("Message: '{\"method\":\"tools/call\",\"params\":{\"arguments\":{\"session_id\":\"***\",\"amount\":5}}}'", TelemetryText.Scrub(message));
+        Assert.Equal("{\"text\":\"{\\\"preimage\\\":\\\"***\\\",\\\"status\\\":\\\"success\\\"}\"}", TelemetryText.Scrub(escaped));
+        Assert.Equal("POST /message?sessionId=*** and /api/v1/wallet?api-key=***&x=1", TelemetryText.Scrub("POST /message?sessionId=Zm9v and /api/v1/wallet?api-key=0123abcd&x=1"));
     }
 }

@@ -49,7 +49,14 @@ public sealed class TelemetryStack : IAsyncDisposable
         var sandbox = await Sandbox.StartAsync();
         var capture = new TelemetryCapture();
         var server = await ServerHost.StartAsync(
-            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.ConnectionString },
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:redis"] = redis.ConnectionString,
+
+                // Configuration rules win over SetMinimumLevel (appsettings says Information): Trace for real.
+                ["Logging:LogLevel:Default"] = "Trace",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            },
             builder =>
             {
                 builder.Logging.SetMinimumLevel(LogLevel.Trace);
@@ -147,24 +154,39 @@ public sealed class TelemetryCapture
             text.AppendLine(log);
         }
 
-        lock (Metrics)
+        text.Append(MetricsText());
+        return text.ToString();
+    }
+
+    /// <summary>The metric snapshots as text; the in-memory exporter replaces them every 0.5 s without a lock, so a torn read is retried.</summary>
+    private string MetricsText()
+    {
+        for (var attempt = 0; ; attempt++)
         {
-            foreach (var metric in Metrics)
+            try
             {
-                text.Append(metric.Name).Append(' ');
-                foreach (var point in metric.MetricPoints)
+                var text = new System.Text.StringBuilder();
+                foreach (var metric in Metrics.ToArray())
                 {
-                    foreach (var tag in point.Tags)
+                    text.Append(metric.Name).Append(' ');
+                    foreach (var point in metric.MetricPoints.ToArray())
                     {
-                        text.Append(tag.Key).Append('=').Append(tag.Value).Append(' ');
+                        foreach (var tag in point.Tags)
+                        {
+                            text.Append(tag.Key).Append('=').Append(tag.Value).Append(' ');
+                        }
                     }
+
+                    text.AppendLine();
                 }
 
-                text.AppendLine();
+                return text.ToString();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException && attempt < 20)
+            {
+                Thread.Sleep(50);
             }
         }
-
-        return text.ToString();
     }
 }
 
@@ -229,7 +251,7 @@ internal sealed class LogCapture(TelemetryCapture capture) : BaseExporter<LogRec
             text.Append(record.CategoryName).Append(' ').Append(record.FormattedMessage).Append(' ').Append(record.Body);
             foreach (var attribute in record.Attributes ?? [])
             {
-                text.Append(' ').Append(attribute.Key).Append('=').Append(attribute.Value);
+                text.Append(' ').Append(attribute.Key).Append('=').Append(Describe(attribute.Value));
             }
 
             record.ForEachScope((scope, builder) =>
@@ -249,4 +271,9 @@ internal sealed class LogCapture(TelemetryCapture capture) : BaseExporter<LogRec
 
         return ExportResult.Success;
     }
+
+    /// <summary>Lists (HttpClient logs header values as lists) element by element, so a secret inside one is seen.</summary>
+    private static string? Describe(object? value) => value is System.Collections.IEnumerable items and not string
+        ? string.Join(",", items.Cast<object?>().Select(Describe))
+        : value?.ToString();
 }

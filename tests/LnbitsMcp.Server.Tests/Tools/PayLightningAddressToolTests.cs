@@ -76,6 +76,7 @@ public sealed class PayLightningAddressToolTests : IAsyncLifetime
     [Theory]
     [InlineData("wrong_amount", "lnurl_error", "amount")]
     [InlineData("wrong_hash", "lnurl_error", "description hash")]
+    [InlineData("no_hash", "lnurl_error", "no description hash")]
     [InlineData("expired", "invoice_expired", "expired")]
     [InlineData("error", "lnurl_error", "")]
     public async Task AServiceThatMisbehavesIsNeverPaid(string mode, string code, string messagePart)

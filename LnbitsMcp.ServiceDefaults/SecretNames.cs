@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Redaction by name, for values nobody registered: a log attribute or span tag named like a secret
+/// (the MCP SDK logs <c>{SessionId}</c> before we see that id), a JSON property named like one (the SDK
+/// logs whole JSON-RPC messages at Trace, with <c>session_id</c> arguments and <c>preimage</c> results,
+/// also inside JSON-escaped text), and query parameters (<c>?sessionId=</c>, <c>?api-key=</c>).
+/// </summary>
+public static partial class SecretNames
+{
+    public const string Mask = "***";
+
+    private static readonly HashSet<string> s_names = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "sessionid", "mcpsessionid", "apikey", "xapikey", "xlnbitsapikey", "password", "token", "accesstoken", "refreshtoken",
+        "bearertoken", "preimage", "authorization", "proxyauthorization", "cookie", "setcookie", "secret", "confirmationtoken",
+        "edgesecret", "xlnbitsmcpedgesecret",
+    };
+
+    /// <summary>True for names like <c>SessionId</c>, <c>session_id</c>, <c>X-Api-Key</c>, <c>http.request.header.authorization</c>.</summary>
+    public static bool IsSecret(string name)
+    {
+        var last = name.LastIndexOf('.');
+        var tail = last >= 0 ? name[(last + 1)..] : name;
+        return s_names.Contains(Normalize(tail));
+    }
+
+    /// <summary>The text with the values of secret-named JSON properties and query parameters replaced by <c>***</c>.</summary>
+    public static string ScrubNamedValues(string text)
+    {
+        if (text.Contains('"', StringComparison.Ordinal))
+        {
+            text = JsonProperty().Replace(text, match => match.Groups["value"].Length == 0 ? match.Value : match.Groups["head"].Value + Mask);
+        }
+
+        if (text.Contains('=', StringComparison.Ordinal))
+        {
+            text = QueryParameter().Replace(text, match => match.Groups["head"].Value + Mask);
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A log attribute or span tag value: masked whole when its name is secret, else text scrubbed with
+    /// <paramref name="scrub"/> (lists element by element).
+    /// </summary>
+    public static object? ScrubValue(string name, object? value, Func<string, string> scrub) => value switch
+    {
+        null => null,
+        string { Length: 0 } => value,
+        _ when IsSecret(name) => Mask,
+        string text => scrub(text),
+        IEnumerable<string?> texts => texts.Select(t => t is null ? null : scrub(t)).ToArray(),
+        _ => value,
+    };
+
+    private static string Normalize(string name) =>
+        name.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
+
+    // "session_id": "value" — also escaped inside a JSON string (\"session_id\":\"value\"); the value runs to
+    // the next quote that is not escaped at the same depth.
+    [GeneratedRegex("""(?<head>\\*"(?:__session_id|session_id|sessionId|api_key|apiKey|password|bearer_token|access_token|refresh_token|confirmation_token|preimage|authorization|token)\\*"\s*:\s*\\*")(?<value>(?:[^"\\]|\\(?!\\*"))*)""", RegexOptions.CultureInvariant)]
+    private static partial Regex JsonProperty();
+
+    [GeneratedRegex("""(?<head>[?&](?:sessionId|session_id|api-key|api_key|access_token|token)=)[^&\s"'#]+""", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex QueryParameter();
+}

@@ -55,6 +55,7 @@ internal static class SandboxPipelineExtensions
         Api.WalletApi.MapWalletApi(app);
         Api.AuthApi.MapAuthApi(app);
         Api.PaymentsApi.MapPaymentsApi(app);
+        Api.FiatApi.MapFiatApi(app);
         Api.LnurlApi.MapLnurlApi(app);
         Api.SandboxApi.MapSandboxApi(app);
         return app;

@@ -25,6 +25,7 @@ internal static class SandboxServiceExtensions
         services.AddSingleton<OutsideNode>();
         services.AddSingleton<FundingSource>();
         services.AddSingleton<PendingSettler>();
+        services.AddSingleton<ExchangeRates>();
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PayService>();
         services.AddSingleton<LnurlServer>();

@@ -58,6 +58,7 @@ internal static class SandboxPipelineExtensions
         Api.FiatApi.MapFiatApi(app);
         Api.LnurlApi.MapLnurlApi(app);
         Api.SandboxApi.MapSandboxApi(app);
+        Api.L402Api.MapL402Api(app);
         return app;
     }
 }

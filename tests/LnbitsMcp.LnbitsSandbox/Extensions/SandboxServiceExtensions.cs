@@ -29,6 +29,7 @@ internal static class SandboxServiceExtensions
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PayService>();
         services.AddSingleton<LnurlServer>();
+        services.AddSingleton<L402.L402Paywall>();
         services.AddSingleton<LnurlHttp>();
         services.AddSingleton<LnurlPayer>();
         services.AddSingleton<LegacyLnurlPayer>();

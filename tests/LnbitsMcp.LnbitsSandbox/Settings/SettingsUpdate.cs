@@ -44,7 +44,7 @@ internal static class SettingsUpdate
         var latency = NonNegative(model, "latency_ms");
         var routingFee = NonNegative(model, "routing_fee_msat");
         var clearRoutingFee = IsExplicitNull(body, "routing_fee_msat");
-        var btcPrices = Prices(model, body);
+        var btcPrices = Prices(model);
         var allowedCurrencies = model.StrList("allowed_currencies");
         var accountingCurrency = model.Str("accounting_currency", minLength: 1);
         var l402Price = NonNegative(model, "l402_price_sats");
@@ -86,7 +86,7 @@ internal static class SettingsUpdate
         body.Node is JsonObject json && json.ContainsKey(name) && json[name] is null;
 
     /// <summary><c>btc_prices</c>: an object of currency code → price of one BTC (a number ≥ 0; 0 = no price).</summary>
-    private static Dictionary<string, double>? Prices(BodyModel model, BodyValue body)
+    private static Dictionary<string, double>? Prices(BodyModel model)
     {
         var prices = model.Dict("btc_prices");
         if (prices is null)
@@ -107,7 +107,7 @@ internal static class SettingsUpdate
             }
         }
 
-        return body.Present ? result : null;
+        return result;
     }
 
     private static string? OneOf(BodyModel model, string name, params string[] permitted)

@@ -91,6 +91,7 @@ public static class SessionsExtensions
         builder.Services.AddSingleton<LnbitsCredentialCache>();
         builder.Services.AddSingleton<LnbitsClientFactory>();
         builder.Services.AddSingleton<LnbitsConnector>();
+        builder.Services.AddSingleton<LnbitsCurrencies>();
         builder.Services.AddSingleton<LnurlClient>();
         builder.Services.AddSingleton<PaymentAudit>();
         builder.Services.AddSingleton<PaymentService>();

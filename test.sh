@@ -12,6 +12,15 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq redis-server >/dev/null
 fi
 
+# Pages are tested in a real browser: Debian's Chromium, driven by Playwright for .NET (which must never
+# download a browser of its own).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test.sh: installing chromium (apt-get)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi
+
 # Container tests (tests/LnbitsMcp.Containers.Tests, the AppHost with Redis in podman): podman + runc
 # run containers as root, debootstrap makes the test base image, Debian's docker-registry serves it to
 # the .NET SDK (tests/containers/base-image.sh). Where podman still cannot start a container, those

@@ -216,6 +216,13 @@ public sealed partial class LnbitsClient
         }
     }
 
+    /// <summary>The user's wallets (id and name) with a user token (bearer, oauth2).</summary>
+    public async Task<IReadOnlyList<(string Id, string Name)>> ListWalletsAsync(CancellationToken cancellationToken)
+    {
+        var wallets = await SendAsync(HttpMethod.Get, "api/v1/wallets", null, KeyUse.UserToken, LnbitsJsonContext.Default.ListLnbitsUserWallet, cancellationToken);
+        return [.. wallets.Select(w => (w.Id, w.Name ?? w.Id))];
+    }
+
     private async Task<LnbitsWalletKey> ReadWalletKeyWithTokenAsync(CancellationToken cancellationToken)
     {
         var wallets = await SendAsync(HttpMethod.Get, "api/v1/wallets", null, KeyUse.UserToken, LnbitsJsonContext.Default.ListLnbitsUserWallet, cancellationToken);

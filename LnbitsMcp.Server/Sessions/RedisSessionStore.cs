@@ -50,7 +50,7 @@ public sealed class RedisSessionStore(
         """);
 
     private static readonly LuaScript s_create = LuaScript.Prepare("""
-        redis.call('HSET', @key, 'doc', @doc, 'last', @now, 'renewed', @now, 'owner_set', @ownerSet, 'address_set', @addressSet)
+        redis.call('HSET', @key, 'doc', @doc, 'last', @now, 'renewed', @now, 'owner_set', @ownerSet, 'address_set', @addressSet, 'ttl', @ttl)
         redis.call('PEXPIRE', @key, @ttl)
         return 1
         """);
@@ -59,9 +59,9 @@ public sealed class RedisSessionStore(
     // the names of the keys to renew (stored at creation and binding; renewed by the caller, as they
     // live in other slots).
     private static readonly LuaScript s_touch = LuaScript.Prepare("""
-        local values = redis.call('HMGET', @key, 'doc', 'renewed', 'owner_set', 'address_set', 'transport', 'initialize')
+        local values = redis.call('HMGET', @key, 'doc', 'renewed', 'owner_set', 'address_set', 'transport', 'initialize', 'ttl')
         if not values[1] then return false end
-        redis.call('PEXPIRE', @key, @ttl)
+        redis.call('PEXPIRE', @key, tonumber(values[7] or @ttl))
         if tonumber(values[2] or '0') > tonumber(@renewBefore) then
           redis.call('HSET', @key, 'last', @now)
           return {values[1]}
@@ -73,7 +73,7 @@ public sealed class RedisSessionStore(
     private static readonly LuaScript s_save = LuaScript.Prepare("""
         if redis.call('EXISTS', @key) == 0 then return 0 end
         redis.call('HSET', @key, 'doc', @doc, 'last', @now)
-        redis.call('PEXPIRE', @key, @ttl)
+        redis.call('PEXPIRE', @key, tonumber(redis.call('HGET', @key, 'ttl') or @ttl))
         return 1
         """);
 
@@ -110,7 +110,8 @@ public sealed class RedisSessionStore(
     {
         var now = time.GetUtcNow();
         var id = SessionId.New();
-        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now };
+        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now, IdleTimeout = request.IdleTimeout };
+        var idle = request.IdleTimeout ?? IdleTimeout; // OAuth connections: their own, longer idle timeout (kept in the hash as 'ttl')
         var ownerSet = request.Owner is null ? null : RedisKeys.OwnerSessions(request.Owner);
         var addressSet = request.ClientAddress is null ? null : RedisKeys.AddressSessions(request.ClientAddress);
 
@@ -134,7 +135,7 @@ public sealed class RedisSessionStore(
                     key = (RedisKey)RedisKeys.Session(session.Key),
                     doc = serializer.Serialize(session),
                     now = now.ToUnixTimeMilliseconds(),
-                    ttl = (long)IdleTimeout.TotalMilliseconds,
+                    ttl = (long)idle.TotalMilliseconds,
                     ownerSet = ownerSet ?? string.Empty,
                     addressSet = addressSet ?? string.Empty,
                 }),
@@ -147,7 +148,7 @@ public sealed class RedisSessionStore(
             throw;
         }
 
-        return new CreatedSession(id, session, now + IdleTimeout);
+        return new CreatedSession(id, session, now + idle);
     }
 
     public async Task<AppSession?> FindAsync(string sessionKey, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using StackExchange.Redis;
@@ -35,7 +36,7 @@ public static class SessionsExtensions
             .BindConfiguration(PaymentOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System); // tests may bring their own clock
         builder.Services.AddSingleton<OperatorLnbits>();
         builder.Services.AddScoped<SessionAccess>();
 
@@ -89,6 +90,7 @@ public static class SessionsExtensions
     {
         builder.Services.AddSingleton<LnbitsCredentialCache>();
         builder.Services.AddSingleton<LnbitsClientFactory>();
+        builder.Services.AddSingleton<LnbitsConnector>();
         builder.Services.AddSingleton<LnbitsCurrencies>();
         builder.Services.AddSingleton<LnurlClient>();
         builder.Services.AddSingleton<PaymentAudit>();

@@ -17,6 +17,13 @@ public sealed partial class PaymentAudit(ServerMetrics metrics, ILogger<PaymentA
         LogAttempt(logger, tool, outcome, amountSat, sessionHint ?? "none", detail ?? string.Empty);
     }
 
+    public void Record(PaymentCall call, string outcome, long amountSat, string? detail = null) =>
+        Record(call.Tool, call.SessionHint, outcome, amountSat, detail);
+
+    /// <summary>A payment refused before anything was sent (outcome <c>refused:&lt;code&gt;</c>).</summary>
+    public void Refused(PaymentCall call, string code, long amountMsat) =>
+        Record(call, "refused:" + code, SatAmounts.Ceiling(amountMsat));
+
     [LoggerMessage(EventId = 4100, EventName = "PaymentAttempt", Level = LogLevel.Information,
         Message = "Payment attempt via {ToolName}: {Outcome}, {AmountSat} sat, session {SessionHint} {Detail}")]
     private static partial void LogAttempt(ILogger logger, string toolName, string outcome, long amountSat, string sessionHint, string detail);

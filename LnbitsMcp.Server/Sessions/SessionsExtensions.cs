@@ -94,7 +94,13 @@ public static class SessionsExtensions
         builder.Services.AddSingleton<LnbitsCurrencies>();
         builder.Services.AddSingleton<LnurlClient>();
         builder.Services.AddSingleton<PaymentAudit>();
-        builder.Services.AddSingleton<PaymentService>();
+        builder.Services.AddSingleton<WalletLedgerKeys>();
+        builder.Services.AddSingleton<PaymentChecks>();
+        builder.Services.AddSingleton<PaymentDryRun>();
+        builder.Services.AddSingleton<PaymentConfirmation>();
+        builder.Services.AddSingleton<PaymentSender>();
+        builder.Services.AddSingleton<InvoicePayment>();
+        builder.Services.AddSingleton<LightningAddressPayment>();
 
         // The service defaults' resilience handler (retries, circuit breaker) is removed: a circuit
         // shared by every user's LNbits would let one broken LNbits block all, and the client

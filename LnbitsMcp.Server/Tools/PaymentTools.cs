@@ -9,7 +9,7 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Tools;
 
 [McpServerToolType]
-public sealed class PaymentTools(SessionAccess access, PaymentService payments)
+public sealed class PaymentTools(SessionAccess access, InvoicePayment invoices, LightningAddressPayment addresses)
 {
     private const string SafetyText =
         " Refused before anything is sent when the invoice is invalid, expired, amountless, for another network, over the " +
@@ -26,7 +26,7 @@ public sealed class PaymentTools(SessionAccess access, PaymentService payments)
         [Description("true: only report what would happen (amount, fee reserve, limits left, balance); pay nothing.")] bool dry_run = false,
         [Description("The one-time token from a confirmation_required error, after the user approved this exact payment.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default) =>
-        RunAsync("pay_invoice", server, dry_run, confirmation_token, call => payments.PayInvoiceAsync(call, bolt11, cancellationToken));
+        RunAsync("pay_invoice", server, dry_run, confirmation_token, call => invoices.PayAsync(call, bolt11, cancellationToken));
 
     [McpServerTool(Title = "Pay Lightning Address", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(PaymentResult))]
@@ -42,7 +42,7 @@ public sealed class PaymentTools(SessionAccess access, PaymentService payments)
         [Description("The one-time token from a confirmation_required error, after the user approved this exact payment.")] string? confirmation_token = null,
         CancellationToken cancellationToken = default) =>
         RunAsync("pay_lightning_address", server, dry_run, confirmation_token,
-            call => payments.PayLightningAddressAsync(call, lightning_address, amount_sats, comment, cancellationToken));
+            call => addresses.PayAsync(call, lightning_address, amount_sats, comment, cancellationToken));
 
     private async Task<CallToolResult> RunAsync(string tool, McpServer server, bool dryRun, string? confirmationToken, Func<PaymentCall, Task<PaymentResult>> pay)
     {

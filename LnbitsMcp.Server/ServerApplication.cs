@@ -1,5 +1,6 @@
 using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
+using LnbitsMcp.Server.L402;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Pages;
 using LnbitsMcp.Server.Security;
@@ -24,6 +25,7 @@ public static class ServerApplication
         builder.AddPages();
         builder.AddSessions();
         builder.AddLnbitsClient();
+        builder.AddL402();
         builder.AddLnbitsMcpServer();
 
         var app = builder.Build();

@@ -1,4 +1,5 @@
 using LnbitsMcp.Server.Cli;
+using LnbitsMcp.Server.L402;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
@@ -27,6 +28,7 @@ public static class StdioApplication
         builder.AddServiceDefaults();
         builder.AddSessions();
         builder.AddLnbitsClient();
+        builder.AddL402();
         builder.AddLnbitsMcpStdioServer();
         var host = builder.Build();
         StartupReport.Log(host.Services, host.Services.GetRequiredService<IConfiguration>(), commandLine);

@@ -2,6 +2,7 @@ using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.L402;
 using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Payments;
 using LnbitsMcp.Server.Pages;
 using LnbitsMcp.Server.Security;
 using LnbitsMcp.Server.Sessions;
@@ -25,6 +26,7 @@ public static class ServerApplication
         builder.AddPages();
         builder.AddSessions();
         builder.AddLnbitsClient();
+        builder.AddPayeeRules();
         builder.AddL402();
         builder.AddLnbitsMcpServer();
 

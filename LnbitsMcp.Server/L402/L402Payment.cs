@@ -21,6 +21,7 @@ public sealed class L402Payment(
     InvoicePayment invoices,
     PaymentChecks checks,
     PaymentAudit audit,
+    PayeePolicy payees,
     L402HttpClient http,
     IL402CredentialStore credentials,
     LnbitsClientFactory clients,
@@ -31,6 +32,7 @@ public sealed class L402Payment(
 
     public async Task<L402Result> FetchAsync(PaymentCall call, L402Request request, long maxSats, CancellationToken cancellationToken)
     {
+        payees.Check(call, PayeeKind.Origin, request.Origin, 0);
         var ledgerKey = call.Connection.LedgerKey;
         var gate = s_locks[(int)(BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(ledgerKey + "\n" + request.Origin))) % (uint)s_locks.Length)];
         await gate.WaitAsync(cancellationToken);

@@ -20,6 +20,7 @@ public sealed class LightningAddressPayment(
     LnbitsClientFactory clients,
     LnurlClient lnurl,
     LnbitsCurrencies currencies,
+    PayeePolicy payees,
     IOptions<PaymentOptions> options,
     TimeProvider time)
 {
@@ -62,6 +63,7 @@ public sealed class LightningAddressPayment(
         }
 
         var amountMsat = checked(amountSats * 1000);
+        payees.Check(call, PayeeKind.Address, address.ToString(), amountMsat);
         var limits = checks.CheckPayable(call, amountMsat);
         var payRequest = await lnurl.FetchPayRequestAsync(lnurl.WellKnownUri(address), cancellationToken);
         if ((LnurlPayRules.CheckAmount(payRequest, amountMsat) ?? LnurlPayRules.CheckComment(payRequest, comment) ?? LnurlPayRules.CheckPayerData(payRequest)) is { } problem)

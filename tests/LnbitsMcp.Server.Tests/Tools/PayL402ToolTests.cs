@@ -286,6 +286,43 @@ public sealed class PayL402ToolTests(SandboxAndServer app) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task ACredentialTheOriginNoLongerTakesIsReplacedByPayingTheNewChallenge()
+    {
+        var (client, payer) = await PayerAsync();
+        await using var connection = client;
+        var (first, second) = (Resource(), Resource());
+
+        await client.CallOkAsync("pay_l402", new { url = UrlOf(first), max_sats = 10 });
+        var other = await client.CallOkAsync("pay_l402", new { url = UrlOf(second), max_sats = 10 }); // the first's token is not valid here
+
+        Assert.Equal("paid", other.GetProperty("credential").GetString());
+        Assert.Equal(200, other.GetProperty("status").GetInt32());
+        Assert.Equal((1, 1, 1), await StatsAsync(second)); // the 401 that refused the first's credential carried the challenge paid
+        Assert.Equal(2, await OutgoingPaymentsAsync(payer));
+    }
+
+    [Fact]
+    public async Task APaymentStillPendingIsNeverPaidAgainAndTheNextCallCompletesTheCredential()
+    {
+        var (client, payer) = await PayerAsync();
+        await using var connection = client;
+        var resource = Resource();
+        await app.Sandbox.SetAsync(new { pay_mode = "pending", settle_after_ms = 7_000 });
+
+        var pending = await client.CallErrorAsync("pay_l402", "l402_error", new { url = UrlOf(resource), max_sats = 10 }); // polls 5 s
+        var stillPending = await client.CallErrorAsync("pay_l402", "l402_error", new { url = UrlOf(resource), max_sats = 10 });
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var completed = await client.CallOkAsync("pay_l402", new { url = UrlOf(resource), max_sats = 10 });
+
+        Assert.Contains("still pending", pending.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(pending.GetProperty("payment_hash").GetString(), stillPending.GetProperty("payment_hash").GetString());
+        Assert.Equal(200, completed.GetProperty("status").GetInt32());
+        Assert.Equal(pending.GetProperty("payment_hash").GetString(), completed.GetProperty("payment_hash").GetString());
+        Assert.Equal(1, await OutgoingPaymentsAsync(payer));
+        Assert.Equal((1, 1, 0), await StatsAsync(resource));
+    }
+
+    [Fact]
     public async Task AReadOnlySessionCannotPayForAResource()
     {
         var wallet = await app.Sandbox.CreateWalletAsync("l402-ro-" + Guid.NewGuid().ToString("N")[..8], 1_000);

@@ -4,6 +4,7 @@ using LnbitsMcp.Server.L402;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Payments;
 using LnbitsMcp.Server.Pages;
+using LnbitsMcp.Server.Rest;
 using LnbitsMcp.Server.Security;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
@@ -29,6 +30,7 @@ public static class ServerApplication
         builder.AddPayeeRules();
         builder.AddL402();
         builder.AddLnbitsMcpServer();
+        builder.AddRestTools();
 
         var app = builder.Build();
         app.UseJsonErrors();
@@ -38,6 +40,7 @@ public static class ServerApplication
         app.UseCallerAuth();
         app.MapDefaultEndpoints();
         app.MapLnbitsMcp();
+        app.MapRestTools();
         app.MapPages();
         StartupReport.Log(app.Services, app.Configuration, commandLine);
         return app;

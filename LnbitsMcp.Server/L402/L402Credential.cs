@@ -9,7 +9,8 @@ namespace LnbitsMcp.Server.L402;
 /// never paid again, its status is asked instead) or <see cref="L402CredentialStates.Paid"/> (with the preimage:
 /// reused for every request to the origin). Token and preimage are secrets: stored encrypted, never logged.
 /// </summary>
-public sealed record L402Credential(string State, string Scheme, string Token, string Invoice, string PaymentHash, long AmountSat, string? Preimage)
+/// <param name="Resource">The request the challenge answered (method and URL): an unpaid challenge is paid only for it.</param>
+public sealed record L402Credential(string State, string Scheme, string Token, string Invoice, string PaymentHash, long AmountSat, string? Preimage, string Resource)
 {
     [JsonIgnore]
     public L402Challenge Challenge => new(Scheme, Token, Invoice);

@@ -77,7 +77,7 @@ public sealed class L402Payment(
         }
 
         L402Challenge challenge;
-        if (challenged is null && stored?.State == L402CredentialStates.Unpaid && !IsExpired(stored.Invoice))
+        if (challenged is null && stored?.State == L402CredentialStates.Unpaid && stored.Resource == request.Resource && !IsExpired(stored.Invoice))
         {
             // The challenge a person was asked to confirm: the repeated call pays exactly that invoice.
             challenge = stored.Challenge;
@@ -120,7 +120,7 @@ public sealed class L402Payment(
             };
         }
 
-        var unpaid = new L402Credential(L402CredentialStates.Unpaid, challenge.Scheme, challenge.Token, challenge.Invoice, invoice.PaymentHash, priceSats, null);
+        var unpaid = new L402Credential(L402CredentialStates.Unpaid, challenge.Scheme, challenge.Token, challenge.Invoice, invoice.PaymentHash, priceSats, null, request.Resource);
         await credentials.SaveAsync(ledgerKey, request.Origin, unpaid, UntilExpiry(invoice), cancellationToken);
         PaymentResult paid;
         try
@@ -196,7 +196,7 @@ public sealed class L402Payment(
             return null;
         }
 
-        return await CompleteAsync(call, request, pending, status.Paid ? PaymentStatuses.Success : PaymentStatuses.Pending, status.Preimage, ledgerKey, cancellationToken);
+        return await CompleteAsync(call, request, pending, status.Paid || status.Status == PaymentStatuses.Success ? PaymentStatuses.Success : PaymentStatuses.Pending, status.Preimage, ledgerKey, cancellationToken);
     }
 
     private L402Challenge ChallengeOf(PaymentCall call, L402Request request, L402Response response)

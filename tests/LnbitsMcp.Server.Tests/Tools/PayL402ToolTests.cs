@@ -323,6 +323,23 @@ public sealed class PayL402ToolTests(SandboxAndServer app) : IClassFixture<Sandb
     }
 
     [Fact]
+    public async Task AChallengeKeptForConfirmationIsNeverPaidForAnotherResource()
+    {
+        var (client, payer) = await PayerAsync();
+        await using var connection = client;
+        var (first, second) = (Resource(), Resource());
+        await client.CallOkAsync("set_payment_limits", new { confirm_above_sats = 5 });
+
+        var forFirst = await client.CallErrorAsync("pay_l402", "confirmation_required", new { url = UrlOf(first), max_sats = 10 });
+        var forSecond = await client.CallErrorAsync("pay_l402", "confirmation_required",
+            new { url = UrlOf(second), max_sats = 10, confirmation_token = forFirst.GetProperty("confirmation_token").GetString() });
+
+        Assert.Contains("invalid, expired, already used, or for another payment", forSecond.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal((1, 0, 0), await StatsAsync(second)); // the second resource's own challenge was asked for
+        Assert.Equal(0, await OutgoingPaymentsAsync(payer));
+    }
+
+    [Fact]
     public async Task AReadOnlySessionCannotPayForAResource()
     {
         var wallet = await app.Sandbox.CreateWalletAsync("l402-ro-" + Guid.NewGuid().ToString("N")[..8], 1_000);

@@ -127,8 +127,7 @@ public sealed class L402Payment(
         {
             paid = await invoices.PayAsync(call, challenge.Invoice, cancellationToken);
         }
-        catch (ToolException error) when (error.Code is ToolErrorCodes.AlreadyPaid or ToolErrorCodes.LnbitsUnreachable
-            || (error is LnbitsApiException { PaymentStatus: PaymentStatuses.Pending or PaymentStatuses.Success }))
+        catch (ToolException error) when (MayHaveBeenSent(error))
         {
             // Sent before (or maybe sent now): never again; its status decides on the next call.
             await credentials.SaveAsync(ledgerKey, request.Origin, unpaid with { State = L402CredentialStates.Pending }, options.Value.L402CredentialLifetime, cancellationToken);
@@ -186,10 +185,31 @@ public sealed class L402Payment(
         return paid;
     }
 
-    /// <summary>A payment sent by an earlier call: its status at LNbits completes, keeps or forgets the credential.</summary>
+    /// <summary>Whether a payment that ended in this error may have gone out (then it is never sent again).</summary>
+    private static bool MayHaveBeenSent(ToolException error) => error switch
+    {
+        LnbitsApiException { PaymentStatus: PaymentStatuses.Pending or PaymentStatuses.Success } => true,
+        LnbitsApiException { ConnectionFailed: true } => false,
+        _ => error.Code is ToolErrorCodes.AlreadyPaid or ToolErrorCodes.LnbitsUnreachable,
+    };
+
+    /// <summary>
+    /// A payment sent (or maybe sent) by an earlier call: its status at LNbits completes, keeps or forgets the
+    /// credential; a payment LNbits does not know (HTTP 404) never went out and is forgotten too.
+    /// </summary>
     private async Task<L402Credential?> SettlePendingAsync(PaymentCall call, L402Request request, L402Credential pending, string ledgerKey, CancellationToken cancellationToken)
     {
-        var status = await clients.Create(call.Connection.Settings).GetPaymentStatusAsync(pending.PaymentHash, cancellationToken);
+        LnbitsPaymentStatus status;
+        try
+        {
+            status = await clients.Create(call.Connection.Settings).GetPaymentStatusAsync(pending.PaymentHash, cancellationToken);
+        }
+        catch (LnbitsApiException error) when (error.HttpStatus == 404 && error.Code != ToolErrorCodes.LnbitsUnauthorized)
+        {
+            await credentials.RemoveAsync(ledgerKey, request.Origin, cancellationToken);
+            return null;
+        }
+
         if (status.Status == PaymentStatuses.Failed)
         {
             await credentials.RemoveAsync(ledgerKey, request.Origin, cancellationToken);

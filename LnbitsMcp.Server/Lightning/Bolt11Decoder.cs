@@ -52,20 +52,50 @@ public static class Bolt11Decoder
 
     private static readonly BigInteger HalfOrder = GroupOrder / 2;
 
+    /// <summary>How many recently decoded invoices are kept (see <see cref="TryDecode"/>).</summary>
+    public const int RecentCapacity = 1024;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Bolt11Invoice> s_recent = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Decodes <paramref name="text"/> (optionally prefixed with <c>lightning:</c>, any case; all upper or all
     /// lower case). Never throws: on failure <paramref name="error"/> is a short message suitable for
     /// <c>invalid_invoice: &lt;message&gt;</c>.
     /// </summary>
+    /// <remarks>
+    /// The result depends on the text alone (expiry is judged by the caller against its clock), so the
+    /// last <see cref="RecentCapacity"/> valid invoices are kept: decoding the same invoice again (decode,
+    /// then pay_invoice with a dry run and a confirmation) skips the signature check, the bulk of the cost.
+    /// Invalid texts are never kept; when full, the set starts over.
+    /// </remarks>
     public static bool TryDecode(
         string? text,
         [NotNullWhen(true)] out Bolt11Invoice? invoice,
         [NotNullWhen(false)] out string? error)
     {
+        if (text is not null && s_recent.TryGetValue(text, out invoice))
+        {
+            error = null;
+            return true;
+        }
+
         invoice = null;
         try
         {
-            return TryDecodeCore(text, out invoice, out error);
+            if (!TryDecodeCore(text, out var decoded, out error) || decoded is null)
+            {
+                error ??= "malformed invoice";
+                return false;
+            }
+
+            if (s_recent.Count >= RecentCapacity)
+            {
+                s_recent.Clear();
+            }
+
+            s_recent[text!] = decoded;
+            invoice = decoded;
+            return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

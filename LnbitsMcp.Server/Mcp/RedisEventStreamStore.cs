@@ -25,9 +25,10 @@ namespace LnbitsMcp.Server.Mcp;
 /// <item>The priming event that opens every POST stream carries no message: it gets its id and is not
 /// stored. A message is stored (with its stream's expiry, one pipelined write) before the SDK sends it;
 /// the response that ends a POST stream also marks it complete in the same write.</item>
-/// <item>Event ids are <c>&lt;stream token&gt;.&lt;sequence&gt;</c>; the token is the MCP session id, stream
-/// id and start time encrypted and authenticated (never readable in a log line, never forged), made once
-/// per stream. The SDK serves a stream only to its own MCP session.</item>
+/// <item>Event ids are <c>&lt;session token&gt;.&lt;stream id&gt;.&lt;start&gt;.&lt;sequence&gt;</c>: the session
+/// token is the MCP session id encrypted and authenticated (never readable in a log line, never forged),
+/// made once per MCP session; the stream id (base64url) and start time tell its streams apart. The SDK
+/// serves a stream only to its own MCP session.</item>
 /// <item>Resuming a stream that has no stored message yet (a long tool call) waits for it, at most until
 /// the stream is <see cref="Retention"/> old, as a resumed stream in progress does.</item>
 /// </list>
@@ -53,18 +54,18 @@ public sealed partial class RedisEventStreamStore(
 
     private TimeProvider Time => time;
 
-    private readonly IDataProtector _tokens = dataProtection.CreateProtector("LnbitsMcp.Mcp.EventStreams.Token.v1");
+    private readonly IDataProtector _tokens = dataProtection.CreateProtector("LnbitsMcp.Mcp.EventStreams.Session.v1");
     private readonly IDataProtector _events = dataProtection.CreateProtector("LnbitsMcp.Mcp.EventStreams.Event.v1");
 
     public ValueTask<ISseEventStreamWriter> CreateStreamAsync(SseEventStreamOptions options, CancellationToken cancellationToken = default)
     {
         var stream = new StreamIdentity(options.SessionId, options.StreamId, time.GetUtcNow().ToUnixTimeMilliseconds());
-        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(this, stream, Token(stream), options.Mode));
+        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(this, stream, StreamPrefix(stream), options.Mode));
     }
 
     public async ValueTask<ISseEventStreamReader?> GetStreamReaderAsync(string lastEventId, CancellationToken cancellationToken = default)
     {
-        if (!TryParseEventId(lastEventId, out var token, out var sequence) || ReadToken(token) is not { } stream)
+        if (!TryParseEventId(lastEventId, out var token, out var sequence) || ReadPrefix(token) is not { } stream)
         {
             return null;
         }
@@ -83,20 +84,41 @@ public sealed partial class RedisEventStreamStore(
     public static string Key(string sessionId, string streamId, long startedAtMs) =>
         RedisKeys.Key("stream", RedisKeys.Hashed(string.Create(CultureInfo.InvariantCulture, $"{sessionId}\n{streamId}\n{startedAtMs}")));
 
-    private string Token(StreamIdentity stream)
+    /// <summary>What every event id of the stream starts with: <c>&lt;session token&gt;.&lt;stream id&gt;.&lt;start&gt;</c>.</summary>
+    private string StreamPrefix(StreamIdentity stream) =>
+        string.Create(CultureInfo.InvariantCulture, $"{SessionToken(stream.SessionId)}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(stream.StreamId))}.{stream.StartedAtMs}");
+
+    /// <summary>The MCP session id, encrypted: made once per session (a bounded set, started over when full).</summary>
+    private string SessionToken(string sessionId)
     {
-        var plain = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{stream.StartedAtMs}\n{stream.StreamId}\n{stream.SessionId}"));
-        return Base64Url.EncodeToString(_tokens.Protect(plain));
+        if (_sessionTokens.TryGetValue(sessionId, out var token))
+        {
+            return token;
+        }
+
+        if (_sessionTokens.Count >= MaxSessionTokens)
+        {
+            _sessionTokens.Clear();
+        }
+
+        return _sessionTokens[sessionId] = Base64Url.EncodeToString(_tokens.Protect(Encoding.UTF8.GetBytes(sessionId)));
     }
 
-    private StreamIdentity? ReadToken(string token)
+    private const int MaxSessionTokens = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sessionTokens = new(StringComparer.Ordinal);
+
+    private StreamIdentity? ReadPrefix(string prefix)
     {
+        var parts = prefix.Split('.');
+        if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var started))
+        {
+            return null;
+        }
+
         try
         {
-            var parts = Encoding.UTF8.GetString(_tokens.Unprotect(Base64Url.DecodeFromChars(token))).Split('\n', 3);
-            return parts.Length == 3 && long.TryParse(parts[0], CultureInfo.InvariantCulture, out var started)
-                ? new StreamIdentity(parts[2], parts[1], started)
-                : null;
+            var sessionId = Encoding.UTF8.GetString(_tokens.Unprotect(Base64Url.DecodeFromChars(parts[0])));
+            return new StreamIdentity(sessionId, Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])), started);
         }
         catch (Exception error) when (error is CryptographicException or FormatException)
         {
@@ -104,10 +126,10 @@ public sealed partial class RedisEventStreamStore(
         }
     }
 
-    private static bool TryParseEventId(string eventId, out string token, out long sequence)
+    private static bool TryParseEventId(string eventId, out string prefix, out long sequence)
     {
         var dot = eventId.LastIndexOf('.');
-        token = dot > 0 ? eventId[..dot] : string.Empty;
+        prefix = dot > 0 ? eventId[..dot] : string.Empty;
         sequence = 0;
         return dot > 0 && long.TryParse(eventId.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
     }

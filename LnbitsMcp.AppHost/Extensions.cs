@@ -9,6 +9,7 @@ public static class Extensions
     public const string ServerReplicasParameter = "server-replicas";
     public const int DefaultServerReplicas = 2;
     public const string ServerClusterId = "servers";
+    public const string AuthModeParameter = "auth-mode";
 
     /// <summary>
     /// N named server instances <c>server0…serverN-1</c>, each with its own endpoint (Port = null:
@@ -102,6 +103,12 @@ public static class Extensions
     public static IResourceBuilder<ProjectResource> WithCallerAuth(this IResourceBuilder<ProjectResource> server)
     {
         var builder = server.ApplicationBuilder;
+        // Auth:Mode (CONTRACT §8): parameter auth-mode, default optional when run and required when published
+        // (what Claude and ChatGPT connect to).
+        var mode = builder.Configuration[$"Parameters:{AuthModeParameter}"] is { Length: > 0 } configured
+            ? configured
+            : builder.ExecutionContext.IsPublishMode ? "required" : "optional";
+        server.WithEnvironment("Auth__Mode", mode);
         foreach (var (parameter, setting, secret) in new[]
         {
             ("auth-jwt-authority", "Auth__Jwt__Authority", false),

@@ -1,6 +1,7 @@
 using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Pages;
 using LnbitsMcp.Server.Security;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
@@ -20,6 +21,7 @@ public static class ServerApplication
         builder.AddForwardedHeadersTrust();
         builder.AddRequestGuards();
         builder.AddCallerAuth();
+        builder.AddPages();
         builder.AddSessions();
         builder.AddLnbitsClient();
         builder.AddLnbitsMcpServer();
@@ -32,6 +34,7 @@ public static class ServerApplication
         app.UseCallerAuth();
         app.MapDefaultEndpoints();
         app.MapLnbitsMcp();
+        app.MapPages();
         StartupReport.Log(app.Services, app.Configuration, commandLine);
         return app;
     }

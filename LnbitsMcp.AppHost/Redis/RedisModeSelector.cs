@@ -3,7 +3,7 @@ namespace LnbitsMcp.AppHost.Redis;
 /// <summary>
 /// Chooses the Redis mode. Publish mode is <see cref="RedisMode.Container"/> unless
 /// <see cref="RedisMode.External"/> is asked for. In run mode a container is used only when a runtime
-/// really answers: <c>AddRedis</c> without one waits forever.
+/// really runs the Redis image (<see cref="ContainerRuntimeProbe"/>): <c>AddRedis</c> without one waits forever.
 /// </summary>
 public sealed class RedisModeSelector(Func<bool> containerRuntimeIsHealthy, Func<string?> findRedisServer)
 {
@@ -23,8 +23,8 @@ public sealed class RedisModeSelector(Func<bool> containerRuntimeIsHealthy, Func
             RedisMode.Auto when findRedisServer() is not null => RedisMode.RedisServer,
             RedisMode.Auto => RedisMode.Embedded,
             RedisMode.Container when !containerRuntimeIsHealthy() => throw new InvalidOperationException(
-                "Redis:Mode is 'container' but no container runtime answers ('docker info' failed). " +
-                "Start Docker/Podman, or use Redis:Mode=redis-server, embedded or auto."),
+                "Redis:Mode is 'container' but no container runtime can run Redis here (see the line above). " +
+                "Start Docker/Podman (README: Containers), or use Redis:Mode=redis-server, embedded or auto."),
             RedisMode.RedisServer when findRedisServer() is null => throw new InvalidOperationException(
                 "Redis:Mode is 'redis-server' but no redis-server is on PATH. " +
                 "Install it (Debian/Ubuntu: sudo apt-get install redis-server), or use Redis:Mode=embedded or auto."),

@@ -7,7 +7,11 @@ namespace LnbitsMcp.AppHost.Redis;
 
 public static class RedisResourceExtensions
 {
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// The image <c>AddRedis</c> of Aspire.Hosting.Redis 13.6 runs (pinned by a test). Where no
+    /// registry can be reached, tests/containers/base-image.sh makes a local image with this name.
+    /// </summary>
+    public const string RedisContainerImage = "docker.io/library/redis:8.6";
 
     /// <summary>
     /// The <c>redis</c> resource in the mode <c>Redis:Mode</c> asks for (see <see cref="RedisMode"/>).
@@ -16,8 +20,11 @@ public static class RedisResourceExtensions
     public static IResourceBuilder<IResourceWithConnectionString> AddRedisForEnvironment(
         this IDistributedApplicationBuilder builder, string name, RedisModeSelector? selector = null)
     {
+        var configuredRuntime = builder.Configuration[ContainerRuntimeProbe.RuntimeKey]
+            ?? builder.Configuration["DOTNET_" + ContainerRuntimeProbe.RuntimeKey];
+        var containers = new Lazy<ContainerRuntimeStatus>(() => new ContainerRuntimeProbe(RedisContainerImage).Probe(configuredRuntime));
         selector ??= new RedisModeSelector(
-            () => ContainerRuntimeProbe.IsHealthy(s_probeTimeout),
+            () => containers.Value.IsUsable,
             () => ExecutableLocator.FindOnPath("redis-server"));
         var configuredMode = builder.Configuration[RedisModeSelector.ConfigurationKey];
         if (RedisModeSelector.Parse(configuredMode) == RedisMode.Auto && !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
@@ -26,6 +33,18 @@ public static class RedisResourceExtensions
         }
 
         var mode = selector.Choose(configuredMode, builder.ExecutionContext.IsPublishMode);
+        if (containers.IsValueCreated)
+        {
+            Console.WriteLine(containers.Value.Runtime is { } runtime
+                ? $"Container runtime: {runtime}"
+                : $"No container runtime for Redis: {containers.Value.Problem}");
+            if (mode == RedisMode.Container && containers.Value.Runtime is { } chosen)
+            {
+                // The orchestrator then uses the runtime that was just seen running Redis.
+                builder.Configuration[ContainerRuntimeProbe.RuntimeKey] = chosen;
+            }
+        }
+
         Console.WriteLine($"Redis mode: {mode}");
         return mode switch
         {
@@ -41,19 +60,30 @@ public static class RedisResourceExtensions
 
     /// <summary>
     /// The container's Redis writes the append-only file into its data volume. Aspire starts it as
-    /// <c>/bin/sh -c "redis-server …"</c> (so the password stays in an environment variable), so the
-    /// options are appended to that command line.
+    /// <c>/bin/sh -c "redis-server …"</c> (so the password stays in an environment variable). At
+    /// publish the arguments already are <c>-c</c> and that one command line, and the options are
+    /// appended to it; in run mode they still are <c>redis-server</c>, <c>--requirepass</c>, … (joined
+    /// into the <c>-c</c> line later), and the options are appended as arguments.
     /// </summary>
     public static IResourceBuilder<RedisResource> WithAppendOnlyFile(this IResourceBuilder<RedisResource> redis) =>
         redis.WithArgs(context =>
         {
             var command = context.Args.IndexOf("-c") + 1;
-            if (command == 0 || command >= context.Args.Count || context.Args[command] is not string line || !line.StartsWith("redis-server", StringComparison.Ordinal))
+            if (command > 0 && command < context.Args.Count && context.Args[command] is string line && line.StartsWith("redis-server", StringComparison.Ordinal))
+            {
+                context.Args[command] = line + " " + string.Join(' ', AppendOnlyArguments);
+            }
+            else if (context.Args.Count > 0 && context.Args[0] is "redis-server")
+            {
+                foreach (var argument in AppendOnlyArguments)
+                {
+                    context.Args.Add(argument);
+                }
+            }
+            else
             {
                 throw new InvalidOperationException("The Redis container is no longer started through 'sh -c \"redis-server …\"': update WithAppendOnlyFile.");
             }
-
-            context.Args[command] = line + " " + string.Join(' ', AppendOnlyArguments);
         });
 
     /// <summary>

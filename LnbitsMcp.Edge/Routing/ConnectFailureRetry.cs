@@ -5,8 +5,8 @@ using Yarp.ReverseProxy.Model;
 namespace LnbitsMcp.Edge.Routing;
 
 /// <summary>
-/// Proxy-pipeline step after load balancing: when the chosen instance refuses the connection
-/// (it just died, before health checks noticed), nothing reached it, so the request is safely sent
+/// Proxy-pipeline step after load balancing: when the chosen instance refuses the connection or its
+/// name does not resolve (it just died, before health checks noticed), nothing reached it, so the request is safely sent
 /// once more to the least-loaded other healthy instance and the dead one is marked unhealthy.
 /// Bodies are small (the edge caps them at 1 MiB), so they are buffered to be re-sent.
 /// </summary>
@@ -53,7 +53,11 @@ public static class ConnectFailureRetry
         await next();
     }
 
-    private static bool IsConnectFailure(IForwarderErrorFeature error) =>
+    /// <summary>
+    /// The request never reached the instance: the connection was refused, or (on container networks,
+    /// where a dead container's name leaves the network's DNS) its name no longer resolves.
+    /// </summary>
+    internal static bool IsConnectFailure(IForwarderErrorFeature error) =>
         error.Error == ForwarderError.Request
-        && error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
+        && error.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 }

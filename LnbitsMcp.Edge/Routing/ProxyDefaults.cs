@@ -4,7 +4,7 @@ namespace LnbitsMcp.Edge.Routing;
 
 /// <summary>
 /// The edge's routes and cluster (YARP's <c>ReverseProxy</c> section) as lowest-precedence defaults:
-/// /mcp, /sse and /message to the cluster <c>servers</c>, least-loaded choice, active and passive
+/// /mcp, /sse, /message, and the OAuth and page routes (/.well-known, /oauth, /connections, /approve) to the cluster <c>servers</c>, least-loaded choice, active and passive
 /// health checks, no buffering and a long idle timeout for SSE. Destinations come from
 /// configuration (the AppHost sets one per server instance); any value can be overridden.
 /// </summary>
@@ -22,6 +22,15 @@ public static class ProxyDefaults
         ["ReverseProxy:Routes:legacy-message:ClusterId"] = ClusterId,
         ["ReverseProxy:Routes:legacy-message:Match:Path"] = "/message",
         ["ReverseProxy:Routes:legacy-message:Match:Methods:0"] = "POST",
+        // OAuth and the pages keep their state in Redis: any healthy instance serves them (no session routing).
+        ["ReverseProxy:Routes:well-known:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:well-known:Match:Path"] = "/.well-known/{**rest}",
+        ["ReverseProxy:Routes:oauth:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:oauth:Match:Path"] = "/oauth/{**rest}",
+        ["ReverseProxy:Routes:connections:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:connections:Match:Path"] = "/connections/{**rest}",
+        ["ReverseProxy:Routes:approve:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:approve:Match:Path"] = "/approve/{**rest}",
         [$"ReverseProxy:Clusters:{ClusterId}:LoadBalancingPolicy"] = "PowerOfTwoChoices",
         [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Enabled"] = "true",
         [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Interval"] = "00:00:05",

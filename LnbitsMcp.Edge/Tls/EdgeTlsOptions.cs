@@ -14,7 +14,9 @@ public sealed class EdgeTlsOptions
     public string? CertificatePassword { get; set; }
     public string? KeyPath { get; set; }
 
+    // DoNotVerify: the folder is made only when the self-signed certificate is written (a read-only
+    // container root filesystem must not stop an edge that serves plain HTTP only).
     public string SelfSignedPath { get; set; } = Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
         "lnbits-mcp", "edge-localhost.pfx");
 }

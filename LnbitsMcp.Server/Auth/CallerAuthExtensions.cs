@@ -1,26 +1,75 @@
 using System.Text;
+using LnbitsMcp.Server.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using ModelContextProtocol.AspNetCore.Authentication;
 
 namespace LnbitsMcp.Server.Auth;
 
 public static class CallerAuthExtensions
 {
-    /// <summary>JWT bearer validation when <c>Auth:Jwt</c> is configured (see <see cref="CallerAuthOptions"/>).</summary>
+    /// <summary>
+    /// Caller authentication (CONTRACT §8): by default the built-in authorization server and its tokens; with
+    /// <c>Auth:Jwt</c> an external issuer's JWTs instead (see <see cref="CallerAuthOptions"/>); nothing with
+    /// <c>Auth:Mode=none</c> and no <c>Auth:Jwt</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddCallerAuth(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(CallerAuthOptions.SectionName).Get<CallerAuthOptions>() ?? new CallerAuthOptions();
-        if (!options.Enabled)
+        builder.Services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.PublicUrl is null || (o.PublicUrl.IsAbsoluteUri && o.PublicUrl.Scheme is "http" or "https" && string.IsNullOrEmpty(o.PublicUrl.Query)),
+                "Auth:PublicUrl must be an absolute http(s) URL without a query.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PublicUrls>();
+        builder.Services.AddSingleton<ResourceServerGate>();
+        builder.Services.AddSingleton<SessionLinks>();
+        if (builder.UsesRedis())
+        {
+            builder.Services.AddSingleton<IOAuthStore, RedisOAuthStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IOAuthStore, InProcessOAuthStore>();
+        }
+
+        var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        var jwt = builder.Configuration.GetSection(CallerAuthOptions.SectionName).Get<CallerAuthOptions>() ?? new CallerAuthOptions();
+        if (jwt.Enabled)
+        {
+            builder.AddExternalIssuer(jwt);
+        }
+        else if (auth.Mode != AuthMode.None)
+        {
+            builder.AddAuthorizationServer(auth);
+        }
+        else
         {
             return builder;
         }
 
+        if (auth.Mode != AuthMode.None)
+        {
+            builder.Services.AddAuthentication().AddMcp(options =>
+            {
+                options.Events.OnResourceMetadataRequest = context => ProtectedResourceMetadataDocument.DescribeAsync(context, jwt);
+            });
+        }
+
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    private static void AddExternalIssuer(this IHostApplicationBuilder builder, CallerAuthOptions options)
+    {
         if (options.SigningKey is { Length: > 0 and < 32 })
         {
             throw new InvalidOperationException("Auth:Jwt:SigningKey must be at least 32 characters.");
         }
 
+        builder.Services.AddSingleton<ExternalIssuer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
@@ -38,31 +87,40 @@ public static class CallerAuthExtensions
                 IssuerSigningKey = options.SigningKey is { Length: > 0 } key ? new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)) : null,
             };
         });
-        builder.Services.AddAuthorization();
-        return builder;
     }
 
-    /// <summary>Authenticates callers; a request that carries a bearer token that does not validate gets 401.</summary>
+    /// <summary>Authenticates callers, then lets <see cref="ResourceServerGate"/> guard the MCP endpoints.</summary>
     public static WebApplication UseCallerAuth(this WebApplication app)
     {
-        if (app.Services.GetService<IAuthenticationSchemeProvider>() is null)
+        var builtIn = app.Services.GetService<Connections>() is not null;
+        if (!builtIn && app.Services.GetService<ExternalIssuer>() is null)
         {
-            return app;
+            return app; // Auth:Mode none without an external issuer: bearer headers mean nothing here
+        }
+
+        if (builtIn)
+        {
+            // Build OpenIddict's options now, not on the first request (a client probing the protocol would time out).
+            _ = app.Services.GetRequiredService<IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
+            _ = app.Services.GetRequiredService<IOptionsMonitor<OpenIddict.Validation.OpenIddictValidationOptions>>().CurrentValue;
+        }
+
+        if (builtIn)
+        {
+            app.Use(OAuthCors.InvokeAsync);
         }
 
         app.UseAuthentication();
-        app.Use(async (context, next) =>
-        {
-            var header = context.Request.Headers.Authorization.ToString();
-            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && context.User.Identity?.IsAuthenticated != true)
-            {
-                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-                await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status401Unauthorized, "The bearer token is invalid or expired.");
-                return;
-            }
-
-            await next(context);
-        });
+        var gate = app.Services.GetRequiredService<ResourceServerGate>();
+        app.Use((context, next) => gate.InvokeAsync(context, next, builtIn));
         return app;
     }
+
+    /// <summary>True when this server issues its own tokens (no external issuer, mode not none).</summary>
+    public static bool HasBuiltInAuthorizationServer(this IServiceProvider services) => services.GetService<Connections>() is not null;
+
+    internal static AuthOptions Auth(this IServiceProvider services) => services.GetRequiredService<IOptions<AuthOptions>>().Value;
+
+    /// <summary>Marks that <c>Auth:Jwt</c> configured an external issuer.</summary>
+    private sealed class ExternalIssuer;
 }

@@ -63,13 +63,66 @@ public sealed partial class LnbitsClient
         return [.. payments.Select(ToPayment)];
     }
 
-    public async Task<LnbitsPayment> CreateInvoiceAsync(long amountSat, string? memo, string? descriptionHash, int? expirySeconds, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of <c>GET /api/v1/payments/paginated</c> (failed payments included unless filtered out) and the number
+    /// of all matches. LNbits counts only when the page has rows (lnbits/db.py <c>fetch_page</c>): an empty page past
+    /// the end says total 0, so the total is then asked for once more from the start.
+    /// </summary>
+    public async Task<LnbitsPaymentPage> GetPaymentsPageAsync(LnbitsPaymentQuery query, CancellationToken cancellationToken)
+    {
+        var page = await SendAsync(HttpMethod.Get, "api/v1/payments/paginated?" + query.ToQueryString(), null, KeyUse.WalletKey,
+            LnbitsJsonContext.Default.LnbitsPaymentPageResponse, cancellationToken);
+        var total = page.Total;
+        if (page.Data.Count == 0 && query.Offset > 0)
+        {
+            var first = await SendAsync(HttpMethod.Get, "api/v1/payments/paginated?" + (query with { Limit = 1, Offset = 0 }).ToQueryString(), null,
+                KeyUse.WalletKey, LnbitsJsonContext.Default.LnbitsPaymentPageResponse, cancellationToken);
+            total = first.Total;
+        }
+
+        return new LnbitsPaymentPage([.. page.Data.Select(ToPayment)], total);
+    }
+
+    /// <summary>The currency codes LNbits converts (<c>GET /api/v1/currencies</c>, no key needed).</summary>
+    public async Task<IReadOnlyList<string>> GetCurrenciesAsync(CancellationToken cancellationToken) =>
+        await SendAsync(HttpMethod.Get, "api/v1/currencies", null, KeyUse.None, LnbitsJsonContext.Default.ListString, cancellationToken);
+
+    /// <summary>LNbits' exchange rate (<c>GET /api/v1/rate/{currency}</c>, no key needed); 0 when its providers have none.</summary>
+    public async Task<LnbitsRate> GetRateAsync(string currency, CancellationToken cancellationToken)
+    {
+        var rate = await SendAsync(HttpMethod.Get, $"api/v1/rate/{Uri.EscapeDataString(currency)}", null, KeyUse.None,
+            LnbitsJsonContext.Default.LnbitsRateResponse, cancellationToken);
+        return new LnbitsRate(currency, rate.Rate, rate.Price);
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/conversion</c> (no key needed): from "sat" to one or more currencies (comma-separated
+    /// <paramref name="to"/>), or from a currency to sats. The fiat amounts come back under upper-case codes.
+    /// </summary>
+    public async Task<LnbitsConversion> ConvertAsync(double amount, string from, string to, CancellationToken cancellationToken)
+    {
+        var body = Json(new LnbitsConversionRequest(from, amount, to), LnbitsJsonContext.Default.LnbitsConversionRequest);
+        var answer = await SendAsync(HttpMethod.Post, "api/v1/conversion", body, KeyUse.None, LnbitsJsonContext.Default.DictionaryStringDouble, cancellationToken);
+        var sats = answer.TryGetValue("sats", out var s) ? (long)s : throw new LnbitsApiException(ToolErrorCodes.LnbitsError, "LNbits answered the conversion without sats.");
+        var fiat = answer.Where(pair => pair.Key is not ("sats" or "BTC")).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        return new LnbitsConversion(sats, answer.GetValueOrDefault("BTC"), fiat);
+    }
+
+    public Task<LnbitsPayment> CreateInvoiceAsync(long amountSat, string? memo, string? descriptionHash, int? expirySeconds, CancellationToken cancellationToken) =>
+        CreateInvoiceAsync(amountSat, "sat", memo, descriptionHash, expirySeconds, cancellationToken);
+
+    /// <summary>
+    /// Creates an invoice for <paramref name="amount"/> in <paramref name="unit"/>: "sat", or a currency code that
+    /// LNbits converts at its own rate (<c>unit</c> of <c>POST /api/v1/payments</c>; the conversion lands in
+    /// <see cref="LnbitsPayment.Fiat"/>).
+    /// </summary>
+    public async Task<LnbitsPayment> CreateInvoiceAsync(double amount, string unit, string? memo, string? descriptionHash, int? expirySeconds, CancellationToken cancellationToken)
     {
         var request = new LnbitsCreatePaymentRequest
         {
             Out = false,
-            Amount = amountSat,
-            Unit = "sat",
+            Amount = amount,
+            Unit = unit,
             Memo = memo,
             DescriptionHash = descriptionHash,
             Expiry = expirySeconds,
@@ -161,6 +214,13 @@ public sealed partial class LnbitsClient
                 _cache.StoreWalletKey(_settings, walletKey);
                 return walletKey;
         }
+    }
+
+    /// <summary>The user's wallets (id and name) with a user token (bearer, oauth2).</summary>
+    public async Task<IReadOnlyList<(string Id, string Name)>> ListWalletsAsync(CancellationToken cancellationToken)
+    {
+        var wallets = await SendAsync(HttpMethod.Get, "api/v1/wallets", null, KeyUse.UserToken, LnbitsJsonContext.Default.ListLnbitsUserWallet, cancellationToken);
+        return [.. wallets.Select(w => (w.Id, w.Name ?? w.Id))];
     }
 
     private async Task<LnbitsWalletKey> ReadWalletKeyWithTokenAsync(CancellationToken cancellationToken)
@@ -404,10 +464,11 @@ public sealed partial class LnbitsClient
             successAction = action.ValueKind == JsonValueKind.String ? action.GetString() : action.GetRawText();
         }
 
+        var amountMsat = Math.Abs(payment.Amount);
         return new LnbitsPayment(
             payment.PaymentHash,
             Incoming: payment.Amount > 0,
-            AmountMsat: Math.Abs(payment.Amount),
+            AmountMsat: amountMsat,
             FeeMsat: Math.Abs(payment.Fee),
             Status: PaymentStatuses.Normalize(payment.Status, payment.Pending),
             payment.Memo,
@@ -415,7 +476,26 @@ public sealed partial class LnbitsClient
             payment.Bolt11 ?? payment.PaymentRequest,
             payment.Preimage,
             payment.Expiry,
-            successAction);
+            successAction,
+            FiatIn(payment.Extra, "fiat_", "btc_rate", amountMsat),
+            FiatIn(payment.Extra, "wallet_fiat_", "wallet_btc_rate", amountMsat));
+    }
+
+    /// <summary><c>&lt;prefix&gt;currency</c>, <c>&lt;prefix&gt;amount</c>, <c>&lt;prefix&gt;rate</c> and the BTC price from
+    /// a payment's <c>extra</c>; a missing rate or price is derived from the amounts as LNbits derives it.</summary>
+    private static LnbitsFiatAmount? FiatIn(JsonElement? extra, string prefix, string btcRateField, long amountMsat)
+    {
+        if (extra is not { ValueKind: JsonValueKind.Object } fields
+            || !fields.TryGetProperty(prefix + "currency", out var currency) || currency.ValueKind != JsonValueKind.String
+            || !fields.TryGetProperty(prefix + "amount", out var amount) || !amount.TryGetDouble(out var fiatAmount) || fiatAmount <= 0)
+        {
+            return null;
+        }
+
+        var sats = amountMsat / 1000.0;
+        var rate = fields.TryGetProperty(prefix + "rate", out var r) && r.TryGetDouble(out var given) ? given : sats / fiatAmount;
+        var price = fields.TryGetProperty(btcRateField, out var p) && p.TryGetDouble(out var btc) ? btc : sats > 0 ? fiatAmount / sats * 100_000_000 : 0;
+        return new LnbitsFiatAmount(currency.GetString()!, fiatAmount, rate, price);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "LNbits {Operation} answered {Status} in {ElapsedMs:F0} ms")]

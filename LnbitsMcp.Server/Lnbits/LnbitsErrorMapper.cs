@@ -63,6 +63,13 @@ public static class LnbitsErrorMapper
             return ToolErrorCodes.InvalidInvoice;
         }
 
+        // A currency LNbits does not convert: the CreateInvoice unit validator ("The provided unit is not supported",
+        // lnbits/core/models/payments.py) or btc_rates ("Currency 'X' not allowed.", lnbits/utils/exchange_rates.py).
+        if (Has("provided unit is not supported") || (Has("currency '") && Has("not allowed")))
+        {
+            return ToolErrorCodes.InvalidArgument;
+        }
+
         return ToolErrorCodes.LnbitsError;
     }
 

@@ -42,13 +42,30 @@ public sealed record LnbitsPaymentStatusResponse(
 public sealed record LnbitsCreatePaymentRequest
 {
     [JsonPropertyName("out")] public required bool Out { get; init; }
-    [JsonPropertyName("amount")] public long? Amount { get; init; }
+    /// <summary>In <see cref="Unit"/>: sats, or a fiat amount (LNbits reads a float and converts it).</summary>
+    [JsonPropertyName("amount")] public double? Amount { get; init; }
     [JsonPropertyName("unit")] public string? Unit { get; init; }
     [JsonPropertyName("memo")] public string? Memo { get; init; }
     [JsonPropertyName("description_hash")] public string? DescriptionHash { get; init; }
     [JsonPropertyName("expiry")] public int? Expiry { get; init; }
     [JsonPropertyName("bolt11")] public string? Bolt11 { get; init; }
 }
+
+/// <summary><c>GET /api/v1/payments/paginated</c>: a page and the number of all matching payments.</summary>
+public sealed record LnbitsPaymentPageResponse(
+    [property: JsonPropertyName("data")] List<LnbitsPaymentResponse> Data,
+    [property: JsonPropertyName("total")] long Total);
+
+/// <summary><c>GET /api/v1/rate/{currency}</c>: sats per unit and the price of one BTC; both 0 without a rate.</summary>
+public sealed record LnbitsRateResponse(
+    [property: JsonPropertyName("rate")] double Rate,
+    [property: JsonPropertyName("price")] double Price);
+
+/// <summary><c>POST /api/v1/conversion</c> body (LNbits' <c>ConversionData</c>; the field is literally <c>from_</c>).</summary>
+public sealed record LnbitsConversionRequest(
+    [property: JsonPropertyName("from_")] string From,
+    [property: JsonPropertyName("amount")] double Amount,
+    [property: JsonPropertyName("to")] string To);
 
 public sealed record LnbitsLnurlPaymentRequest(
     [property: JsonPropertyName("lnurl")] string Lnurl,
@@ -74,6 +91,11 @@ public sealed record LnbitsLoginResponse(
 [JsonSerializable(typeof(LnbitsPaymentStatusResponse))]
 [JsonSerializable(typeof(LnbitsCreatePaymentRequest))]
 [JsonSerializable(typeof(LnbitsLnurlPaymentRequest))]
+[JsonSerializable(typeof(LnbitsPaymentPageResponse))]
+[JsonSerializable(typeof(LnbitsRateResponse))]
+[JsonSerializable(typeof(LnbitsConversionRequest))]
+[JsonSerializable(typeof(Dictionary<string, double>))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(LnbitsLoginRequest))]
 [JsonSerializable(typeof(LnbitsLoginResponse))]
 [JsonSerializable(typeof(JsonElement))]

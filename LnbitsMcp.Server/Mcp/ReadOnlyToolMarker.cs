@@ -5,8 +5,9 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Mcp;
 
 /// <summary>
-/// For a session configured with an invoice key, <c>tools/list</c> marks the paying tools as
-/// unavailable (description prefix and <c>_meta</c>), so a model does not try them.
+/// For a session configured with an invoice key, or an OAuth connection without <c>wallet:pay</c>,
+/// <c>tools/list</c> marks the paying tools as unavailable (description prefix and <c>_meta</c>), so a
+/// model does not try them.
 /// </summary>
 public static class ReadOnlyToolMarker
 {
@@ -17,6 +18,17 @@ public static class ReadOnlyToolMarker
         async (request, cancellationToken) =>
         {
             var result = await next(request, cancellationToken);
+            if (request.User is { } user && Auth.Connections.Identify(user) is not null)
+            {
+                // An OAuth connection: its token's scopes decide (an invoice key or read-only grants wallet:read only).
+                if (!Auth.ResourceServerGate.HasScope(user, Auth.OAuthScopes.WalletPay))
+                {
+                    result.Tools = [.. result.Tools.Select(tool => tool.Annotations?.DestructiveHint == true ? MarkUnavailable(tool) : tool)];
+                }
+
+                return result;
+            }
+
             var transport = request.Server.SessionId;
             if (transport is null || request.Services?.GetService<ISessionStore>() is not { } store)
             {

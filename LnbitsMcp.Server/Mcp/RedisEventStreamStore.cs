@@ -82,7 +82,7 @@ public sealed partial class RedisEventStreamStore(
 
     /// <summary>The stream's hash key: a hash of the stream's identity, in a slot of its own.</summary>
     public static string Key(string sessionId, string streamId, long startedAtMs) =>
-        RedisKeys.Key("stream", RedisKeys.Hashed(string.Create(CultureInfo.InvariantCulture, $"{sessionId}\n{streamId}\n{startedAtMs}")));
+        RedisKeys.EventStream(string.Create(CultureInfo.InvariantCulture, $"{sessionId}\n{streamId}\n{startedAtMs}"));
 
     /// <summary>What every event id of the stream starts with: <c>&lt;session token&gt;.&lt;stream id&gt;.&lt;start&gt;</c>.</summary>
     private string StreamPrefix(StreamIdentity stream) =>

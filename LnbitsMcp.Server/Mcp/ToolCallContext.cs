@@ -32,6 +32,9 @@ public sealed class ToolCallContext
 
     public string? SessionHint => Session?.Hint;
 
+    /// <summary>The scopes of the OAuth access token this call came with (its connection is <see cref="Session"/>), or null without one.</summary>
+    public IReadOnlyList<string>? OAuthScopes { get; set; }
+
     /// <summary>
     /// Set when the transport's session could not be looked up because the session store is down:
     /// tools that need no session still run; the others answer <c>service_unavailable</c>.

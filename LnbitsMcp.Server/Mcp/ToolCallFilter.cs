@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
 using ModelContextProtocol.Protocol;
@@ -59,6 +60,11 @@ public sealed partial class ToolCallFilter(
 
             await ResolveCallerAsync(call, request, cancellationToken, span);
             TagSession(call, span, logScope);
+            if (call.OAuthScopes is { } scopes && tool?.ProtocolTool.Annotations?.DestructiveHint == true && !scopes.Contains(OAuthScopes.WalletPay))
+            {
+                throw new ToolException(ToolErrorCodes.ReadOnlySession, "This connection may only read (scope wallet:read): paying needs a connection made with an admin key and without read-only.");
+            }
+
             var result = await next(request, cancellationToken);
             TagSession(call, span, logScope);
             return result;
@@ -113,6 +119,32 @@ public sealed partial class ToolCallFilter(
         SecretRedactor.RegisterForCall(call.SessionIdArgument);
         RegisterCallerSecrets(request.Params?.Arguments);
         SecretRedactor.Register(call.TransportSessionId, sessionOptions.Value.IdleTimeout);
+
+        if (Connections.Identify(request.User ?? http?.User) is { } connection)
+        {
+            // CONTRACT §4 rule 0: an OAuth access token uses its connection.
+            call.OAuthScopes = ResourceServerGate.Scopes((request.User ?? http?.User)!);
+            if (span is not null)
+            {
+                span.SessionHint = SessionId.HintOfKey(connection.Connection);
+            }
+
+            if (call.SessionIdArgument is { } named
+                && (!SessionId.IsWellFormed(named) || await sessions.FindAsync(SessionId.Key(named), cancellationToken) is not { } other || other.Owner != call.Owner))
+            {
+                throw new ToolException(ToolErrorCodes.SessionNotFound,
+                    "No live session of yours has this session_id. Calls with this connection need no session_id.");
+            }
+
+            var bound = await sessions.FindAsync(connection.Connection, cancellationToken);
+            if (bound is null || bound.Owner != call.Owner || bound.Lnbits is null)
+            {
+                throw new ToolException(ToolErrorCodes.SessionNotFound, "This connection has ended (revoked or expired). Connect again.");
+            }
+
+            call.Session = bound;
+            return;
+        }
 
         if (call.SessionIdArgument is { } sessionId)
         {

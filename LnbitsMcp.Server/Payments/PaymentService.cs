@@ -371,10 +371,14 @@ public sealed class PaymentService(
     /// The wallet a payment spends from, for the operator's limits and the paid hashes: the LNbits URL and
     /// the wallet's key (the same for a session, header credentials or a token method that reads it), hashed.
     /// </summary>
-    private async Task<string> WalletLedgerKeyAsync(PaymentCall call, CancellationToken cancellationToken)
+    private Task<string> WalletLedgerKeyAsync(PaymentCall call, CancellationToken cancellationToken) =>
+        WalletLedgerKeyAsync(call.Connection.Settings, cancellationToken);
+
+    /// <summary>The wallet ledger key of these settings (also read by the connections page).</summary>
+    public async Task<string> WalletLedgerKeyAsync(LnbitsSettings settings, CancellationToken cancellationToken)
     {
-        var walletKey = await clients.Create(call.Connection.Settings).WalletKeyAsync(cancellationToken);
-        var material = call.Connection.Settings.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "\n" + walletKey.Key.Reveal();
+        var walletKey = await clients.Create(settings).WalletKeyAsync(cancellationToken);
+        var material = settings.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "\n" + walletKey.Key.Reveal();
         return "wallet:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(material)));
     }
 

@@ -18,6 +18,9 @@ public sealed record AppSession
     /// <summary>The user's own payment limits; they can only tighten the operator's.</summary>
     public SessionLimits Limits { get; init; } = SessionLimits.None;
 
+    /// <summary>This session's own idle timeout (OAuth connections), or null for the configured default.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     public string Hint => SessionId.HintOfKey(Key);
 }
 

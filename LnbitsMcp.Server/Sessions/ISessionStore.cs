@@ -26,6 +26,7 @@ public interface ISessionStore
     Task<long> CountAsync(CancellationToken cancellationToken);
 }
 
-public sealed record SessionCreation(string? Owner, string? ClientAddress);
+/// <param name="IdleTimeout">This session's idle timeout; null = <c>Sessions:IdleTimeout</c>. OAuth connections live as long as their refresh tokens.</param>
+public sealed record SessionCreation(string? Owner, string? ClientAddress, TimeSpan? IdleTimeout = null);
 
 public sealed record CreatedSession(string SessionId, AppSession Session, DateTimeOffset ExpiresAt);

@@ -17,7 +17,8 @@ public sealed class InProcessSessionStore(TimeProvider time, IOptions<SessionsOp
     {
         var now = time.GetUtcNow();
         var id = SessionId.New();
-        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now };
+        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now, IdleTimeout = request.IdleTimeout };
+        var idle = request.IdleTimeout ?? IdleTimeout;
         lock (_createLock)
         {
             RemoveExpired(now);
@@ -26,10 +27,10 @@ public sealed class InProcessSessionStore(TimeProvider time, IOptions<SessionsOp
                 addressCount: request.ClientAddress is null ? 0 : _sessions.Values.Count(e => e.ClientAddress == request.ClientAddress),
                 request,
                 options.Value);
-            _sessions[session.Key] = new Entry(session, request.ClientAddress, now + IdleTimeout);
+            _sessions[session.Key] = new Entry(session, request.ClientAddress, now + idle);
         }
 
-        return Task.FromResult(new CreatedSession(id, session, now + IdleTimeout));
+        return Task.FromResult(new CreatedSession(id, session, now + idle));
     }
 
     public Task<AppSession?> FindAsync(string sessionKey, CancellationToken cancellationToken) =>
@@ -54,7 +55,7 @@ public sealed class InProcessSessionStore(TimeProvider time, IOptions<SessionsOp
                 return Task.FromResult(false);
             }
 
-            if (_sessions.TryUpdate(session.Key, entry with { Session = session with { LastAccessedAt = now }, ExpiresAt = now + IdleTimeout }, entry))
+            if (_sessions.TryUpdate(session.Key, entry with { Session = session with { LastAccessedAt = now, IdleTimeout = entry.Session.IdleTimeout }, ExpiresAt = now + (entry.Session.IdleTimeout ?? IdleTimeout) }, entry))
             {
                 return Task.FromResult(true);
             }
@@ -80,7 +81,7 @@ public sealed class InProcessSessionStore(TimeProvider time, IOptions<SessionsOp
                 return null;
             }
 
-            var touched = entry with { Session = entry.Session with { LastAccessedAt = now }, ExpiresAt = now + IdleTimeout };
+            var touched = entry with { Session = entry.Session with { LastAccessedAt = now }, ExpiresAt = now + (entry.Session.IdleTimeout ?? IdleTimeout) };
             if (_sessions.TryUpdate(sessionKey, touched, entry))
             {
                 return touched.Session;

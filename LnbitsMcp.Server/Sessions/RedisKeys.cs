@@ -19,8 +19,8 @@ namespace LnbitsMcp.Server.Sessions;
 /// <item>No key is written by every user's calls (a hot key on one node): a global figure is
 /// sharded, as <see cref="LiveSessions"/> is.</item>
 /// </list>
-/// Single-key names from before these rules (<see cref="DataProtectionKeys"/>, the MCP event
-/// streams, the edge's routes) are only ever used by single-key commands and keep their names.
+/// Single-key names from before these rules (<see cref="DataProtectionKeys"/>, the edge's routes) are
+/// only ever used by single-key commands and keep their names.
 /// </summary>
 public static class RedisKeys
 {
@@ -28,9 +28,6 @@ public static class RedisKeys
 
     /// <summary>The Data Protection key ring (one list, read and appended by single-key commands).</summary>
     public const string DataProtectionKeys = Prefix + "data-protection-keys";
-
-    /// <summary>Prefix of the distributed cache behind the MCP SDK's resumable event streams (one key per entry).</summary>
-    public const string McpEventsPrefix = Prefix + "mcp-events:";
 
     /// <summary>Shards of the live-sessions index: a session is counted in the shard of its key's first hex digit.</summary>
     public const int LiveSessionShards = 16;
@@ -79,6 +76,9 @@ public static class RedisKeys
     /// <summary>One caller's (session's, header credential's) sub-ledger inside its wallet's ledger.</summary>
     public static string CallerBudget(string walletKey, string ledgerKey) =>
         walletKey == ledgerKey ? Budget(walletKey) : Ledger(walletKey, "session:" + Hashed(ledgerKey));
+
+    /// <summary>A resumable SSE event stream (hash: its events, completion, mode), by a hash of its identity (MCP session, stream, start).</summary>
+    public static string EventStream(string streamIdentity) => Key("stream", Hashed(streamIdentity));
 
     /// <summary>A one-time confirmation token's grant, by the token's hash.</summary>
     public static string ConfirmationToken(string tokenKey) => Key("confirm", tokenKey);

@@ -10,7 +10,7 @@ namespace LnbitsMcp.Server.Sessions;
 /// Sessions in Redis, shared by every server instance, on one node or a Redis Cluster (every script
 /// touches the keys of one hash slot only; see <see cref="RedisKeys"/>).
 /// <para>One hash per session (<c>doc</c> with encrypted credentials, its version <c>v</c>, <c>last</c> slide
-/// time) expires by Redis TTL after the idle timeout. A read is one round trip (a Lua script) that slides the
+/// time, its own idle timeout <c>ttl</c>) expires by Redis TTL after the idle timeout. A read is one round trip (a Lua script) that slides the
 /// expiry at most every <see cref="SlideInterval"/> (to the idle timeout plus that interval, so a used session
 /// never expires earlier than an idle timeout after its last use) and returns the document only when its
 /// version differs from the one this instance holds decrypted: a session document is decrypted once per
@@ -54,7 +54,7 @@ public sealed class RedisSessionStore(
         """);
 
     private static readonly LuaScript s_create = LuaScript.Prepare("""
-        redis.call('HSET', @key, 'doc', @doc, 'v', 1, 'last', @now, 'renewed', @now, 'owner_set', @ownerSet, 'address_set', @addressSet)
+        redis.call('HSET', @key, 'doc', @doc, 'v', 1, 'last', @now, 'renewed', @now, 'owner_set', @ownerSet, 'address_set', @addressSet, 'ttl', @ttl)
         redis.call('PEXPIRE', @key, @ttl)
         return 1
         """);
@@ -65,13 +65,13 @@ public sealed class RedisSessionStore(
     // caller, as they live in other slots). Reply: {version, doc or false[, owner set, address set,
     // transport, initialize]}; false when the session is gone.
     private static readonly LuaScript s_touch = LuaScript.Prepare("""
-        local values = redis.call('HMGET', @key, 'v', 'last', 'renewed', 'owner_set', 'address_set', 'transport', 'initialize')
+        local values = redis.call('HMGET', @key, 'v', 'last', 'renewed', 'owner_set', 'address_set', 'transport', 'initialize', 'ttl')
         if not values[2] then return false end
         local version = values[1] or '0'
         local doc = false
         if version ~= @known then doc = redis.call('HGET', @key, 'doc') end
         if tonumber(values[2]) <= tonumber(@slideBefore) then
-          redis.call('PEXPIRE', @key, @ttl)
+          redis.call('PEXPIRE', @key, tonumber(values[8] or @ttl) + tonumber(@slide))
           redis.call('HSET', @key, 'last', @now)
         end
         if tonumber(values[3] or '0') > tonumber(@renewBefore) then return {version, doc} end
@@ -83,7 +83,7 @@ public sealed class RedisSessionStore(
     private static readonly LuaScript s_save = LuaScript.Prepare("""
         if redis.call('EXISTS', @key) == 0 then return 0 end
         redis.call('HSET', @key, 'doc', @doc, 'last', @now)
-        redis.call('PEXPIRE', @key, @ttl)
+        redis.call('PEXPIRE', @key, tonumber(redis.call('HGET', @key, 'ttl') or @ttl) + tonumber(@slide))
         return redis.call('HINCRBY', @key, 'v', 1)
         """);
 
@@ -132,7 +132,8 @@ public sealed class RedisSessionStore(
     {
         var now = time.GetUtcNow();
         var id = SessionId.New();
-        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now };
+        var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now, IdleTimeout = request.IdleTimeout };
+        var idle = request.IdleTimeout ?? IdleTimeout; // OAuth connections: their own, longer idle timeout (kept in the hash as 'ttl')
         var ownerSet = request.Owner is null ? null : RedisKeys.OwnerSessions(request.Owner);
         var addressSet = request.ClientAddress is null ? null : RedisKeys.AddressSessions(request.ClientAddress);
 
@@ -156,7 +157,7 @@ public sealed class RedisSessionStore(
                     key = (RedisKey)RedisKeys.Session(session.Key),
                     doc = serializer.Serialize(session),
                     now = now.ToUnixTimeMilliseconds(),
-                    ttl = (long)IdleTimeout.TotalMilliseconds,
+                    ttl = (long)idle.TotalMilliseconds,
                     ownerSet = ownerSet ?? string.Empty,
                     addressSet = addressSet ?? string.Empty,
                 }),
@@ -170,7 +171,7 @@ public sealed class RedisSessionStore(
             throw;
         }
 
-        return new CreatedSession(id, session, now + IdleTimeout);
+        return new CreatedSession(id, session, now + idle);
     }
 
     public async Task<AppSession?> FindAsync(string sessionKey, CancellationToken cancellationToken)
@@ -181,7 +182,8 @@ public sealed class RedisSessionStore(
         {
             key = (RedisKey)RedisKeys.Session(sessionKey),
             now = now.ToUnixTimeMilliseconds(),
-            ttl = (long)(IdleTimeout + SlideInterval).TotalMilliseconds,
+            ttl = (long)IdleTimeout.TotalMilliseconds,
+            slide = (long)SlideInterval.TotalMilliseconds,
             slideBefore = (now - SlideInterval).ToUnixTimeMilliseconds(),
             renewBefore = (now - RenewalInterval).ToUnixTimeMilliseconds(),
             known = cached?.Version ?? string.Empty,
@@ -259,7 +261,8 @@ public sealed class RedisSessionStore(
             key = (RedisKey)key,
             doc = serializer.Serialize(session),
             now = now.ToUnixTimeMilliseconds(),
-            ttl = (long)(IdleTimeout + SlideInterval).TotalMilliseconds,
+            ttl = (long)IdleTimeout.TotalMilliseconds,
+            slide = (long)SlideInterval.TotalMilliseconds,
         });
         if (version == 0)
         {

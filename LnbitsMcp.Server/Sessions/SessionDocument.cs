@@ -14,6 +14,7 @@ public sealed record SessionDocument
     [JsonPropertyName("created_at")] public long CreatedAtMs { get; init; }
     [JsonPropertyName("lnbits")] public StoredLnbits? Lnbits { get; init; }
     [JsonPropertyName("limits")] public SessionLimits? Limits { get; init; }
+    [JsonPropertyName("idle_ms")] public long? IdleTimeoutMs { get; init; }
 
     public sealed record StoredLnbits
     {
@@ -46,6 +47,7 @@ public sealed class SessionDocumentSerializer(IDataProtectionProvider dataProtec
             Owner = session.Owner,
             CreatedAtMs = session.CreatedAt.ToUnixTimeMilliseconds(),
             Limits = session.Limits == SessionLimits.None ? null : session.Limits,
+            IdleTimeoutMs = session.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null,
             Lnbits = lnbits is null ? null : new SessionDocument.StoredLnbits
             {
                 BaseUrl = lnbits.BaseUrl.AbsoluteUri,
@@ -95,6 +97,7 @@ public sealed class SessionDocumentSerializer(IDataProtectionProvider dataProtec
             LastAccessedAt = lastAccessedAt,
             Lnbits = lnbits,
             Limits = document.Limits ?? SessionLimits.None,
+            IdleTimeout = document.IdleTimeoutMs is { } idle ? TimeSpan.FromMilliseconds(idle) : null,
         };
     }
 

@@ -5,6 +5,7 @@ using LnbitsMcp.Server.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol.AspNetCore;
 using StackExchange.Redis;
 
@@ -32,7 +33,7 @@ public static class SessionsExtensions
             .BindConfiguration(PaymentOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System); // tests may bring their own clock
         builder.Services.AddSingleton<OperatorLnbits>();
         builder.Services.AddScoped<SessionAccess>();
 
@@ -76,6 +77,8 @@ public static class SessionsExtensions
     {
         builder.Services.AddSingleton<LnbitsCredentialCache>();
         builder.Services.AddSingleton<LnbitsClientFactory>();
+        builder.Services.AddSingleton<LnbitsConnector>();
+        builder.Services.AddSingleton<LnbitsCurrencies>();
         builder.Services.AddSingleton<LnurlClient>();
         builder.Services.AddSingleton<PaymentAudit>();
         builder.Services.AddSingleton<PaymentService>();

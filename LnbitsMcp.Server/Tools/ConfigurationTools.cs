@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Lnbits;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Sessions;
@@ -14,6 +15,8 @@ public sealed class ConfigurationTools(
     ISessionStore store,
     OperatorLnbits operatorLnbits,
     LnbitsClientFactory clients,
+    LnbitsConnector connector,
+    SessionLinks links,
     Microsoft.Extensions.Options.IOptions<SessionsOptions> sessionOptions)
 {
     [McpServerTool(Title = "Configure LNbits", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true,
@@ -33,10 +36,24 @@ public sealed class ConfigurationTools(
         [Description("Seconds to wait for LNbits on each request, 1-120. Default 30 (or the operator's LNBITS_TIMEOUT).")][Range(1, 120)] int? timeout_seconds = null,
         CancellationToken cancellationToken = default)
     {
+        if (access.Call.OAuthScopes is not null)
+        {
+            throw new ToolException(ToolErrorCodes.InvalidArgument,
+                "This OAuth connection's wallet was chosen on the connect page; to use another wallet, connect again (and revoke this one at /connections).");
+        }
+
         var session = await access.RequireSessionAsync(cancellationToken);
+        if (links.CanElicit(server, api_key, bearer_token, password))
+        {
+            // CONTRACT §8: a client with URL-mode elicitation sends the person to our page; no key passes through the model.
+            var linked = await links.ElicitAsync(server, session, cancellationToken);
+            access.Call.Session = linked;
+            var chosen = linked.Lnbits!;
+            return ToolResults.Success(new ConfigureLnbitsResult(true, chosen.BaseUrl.AbsoluteUri, chosen.AuthMethod.ToWire(), chosen.KeyType.ToWire(), chosen.WalletName ?? string.Empty));
+        }
+
         var settings = LnbitsSettingsInput.Build(lnbits_url, api_key, auth_method, bearer_token, username, password, wallet_id, timeout_seconds, operatorLnbits);
-        var (wallet, keyType) = await clients.Create(settings).ProbeAsync(cancellationToken);
-        settings = settings with { KeyType = keyType, WalletName = wallet.Name };
+        settings = await connector.CheckAsync(settings, cancellationToken);
         var updated = session with { Lnbits = settings };
         if (!await store.SaveAsync(updated, cancellationToken))
         {
@@ -51,7 +68,7 @@ public sealed class ConfigurationTools(
             await server.SendNotificationAsync(NotificationMethods.ToolListChangedNotification, cancellationToken);
         }
 
-        return ToolResults.Success(new ConfigureLnbitsResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(), keyType.ToWire(), wallet.Name));
+        return ToolResults.Success(new ConfigureLnbitsResult(true, settings.BaseUrl.AbsoluteUri, settings.AuthMethod.ToWire(), settings.KeyType.ToWire(), settings.WalletName ?? string.Empty));
     }
 
     [McpServerTool(Title = "Show LNbits configuration", ReadOnly = true, Idempotent = true, OpenWorld = false,

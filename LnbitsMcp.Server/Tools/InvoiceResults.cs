@@ -59,10 +59,29 @@ public sealed record RouteHintView(string PublicKey, string ShortChannelId, long
         new(hop.PublicKey, hop.ShortChannelId, hop.FeeBaseMsat, hop.FeeProportionalMillionths, hop.CltvExpiryDelta);
 }
 
-public sealed record CreateInvoiceResult(string PaymentHash, string Bolt11, long AmountSat, DateTimeOffset ExpiresAt, string LightningUri) : IToolResult
+/// <summary>
+/// <c>create_invoice</c>'s result. With a currency, <see cref="FiatAmount"/> in <see cref="FiatCurrency"/> was converted by
+/// LNbits at <see cref="FiatRate"/> sats per unit (one BTC = <see cref="BtcPrice"/>), truncated to whole sats.
+/// </summary>
+public sealed record CreateInvoiceResult(
+    string PaymentHash,
+    string Bolt11,
+    long AmountSat,
+    DateTimeOffset ExpiresAt,
+    string LightningUri,
+    string? FiatCurrency = null,
+    double? FiatAmount = null,
+    double? FiatRate = null,
+    double? BtcPrice = null) : IToolResult
 {
-    public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"Invoice for {AmountSat} sats, valid until {ExpiresAt:u}. The QR code below encodes {LightningUri[..Math.Min(24, LightningUri.Length)]}…");
+    public string Summary()
+    {
+        var fiat = FiatCurrency is null
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $" ({FiatAmount} {FiatCurrency} at {FiatRate:0.##} sats per {FiatCurrency})");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Invoice for {AmountSat} sats{fiat}, valid until {ExpiresAt:u}. The QR code below encodes {LightningUri[..Math.Min(24, LightningUri.Length)]}…");
+    }
 }
 
 public sealed record WaitForPaymentResult(string PaymentHash, bool Paid, string Status, double WaitedSeconds) : IToolResult

@@ -13,9 +13,11 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Tools;
 
 [McpServerToolType]
-public sealed class InvoiceTools(SessionAccess access, LnbitsClientFactory clients, TimeProvider time)
+public sealed class InvoiceTools(SessionAccess access, LnbitsClientFactory clients, LnbitsCurrencies currencies, TimeProvider time)
 {
     private const int MaxMemoLength = 640;
+    private const double MaxSats = 2_100_000_000_000_000;
+    private const double MaxFiatAmount = 1_000_000_000_000;
 
     [McpServerTool(Title = "Decode invoice", ReadOnly = true, Idempotent = true, OpenWorld = false,
         UseStructuredContent = true, OutputSchemaType = typeof(DecodedInvoiceResult))]
@@ -36,9 +38,12 @@ public sealed class InvoiceTools(SessionAccess access, LnbitsClientFactory clien
     [McpServerTool(Title = "Create invoice", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(CreateInvoiceResult))]
     [Description("Creates a Lightning invoice to RECEIVE sats into the configured wallet (works with an invoice key too). " +
-        "Returns the BOLT11 invoice, its payment hash and expiry, and a PNG QR code of the lightning: URI for the payer to scan.")]
+        "The amount is in sats, or in a fiat currency (currency, e.g. USD) that LNbits converts to sats at its own exchange rate. " +
+        "Returns the BOLT11 invoice, its payment hash, amount in sats and expiry (with a currency also the fiat amount and the rate used), " +
+        "and a PNG QR code of the lightning: URI for the payer to scan.")]
     public async Task<CallToolResult> CreateInvoiceAsync(
-        [Description("Amount to receive, in sats (whole satoshis, at least 1).")][Range(1, 2_100_000_000_000_000)] long amount,
+        [Description("Amount to receive: whole sats (at least 1), or with currency an amount in that currency, e.g. 2.50.")] double amount,
+        [Description("Optional ISO 4217 currency code of amount, e.g. USD or EUR (LNbits converts it to sats). Omit for sats.")] string? currency = null,
         [Description("Text the payer sees as the invoice description (at most 640 characters).")] string? memo = null,
         [Description("Optional 64-hex SHA-256 of a long description, put in the invoice instead of memo (LNbits then drops memo).")] string? description_hash = null,
         [Description("Seconds until the invoice expires, 60-86400. Default 3600.")][Range(60, 86_400)] int expiry = 3600,
@@ -49,14 +54,81 @@ public sealed class InvoiceTools(SessionAccess access, LnbitsClientFactory clien
             throw ToolException.InvalidArgument(string.Create(CultureInfo.InvariantCulture, $"memo is {memo.Length} characters; at most {MaxMemoLength}."));
         }
 
+        var fiat = currency is not null && !string.Equals(currency.Trim(), "sat", StringComparison.OrdinalIgnoreCase);
+        CheckAmount(amount, fiat);
         var hash = description_hash is null ? null : PaymentHash.Parse(description_hash, "description_hash");
         var connection = access.RequireLnbits();
-        var payment = await clients.Create(connection.Settings).CreateInvoiceAsync(amount, memo, hash, expiry, cancellationToken);
+        var client = clients.Create(connection.Settings);
+        var unit = "sat";
+        if (fiat)
+        {
+            unit = await currencies.RequireSupportedAsync(client, currency!, cancellationToken);
+            await CheckConvertibleAsync(client, amount, unit, cancellationToken);
+        }
+
+        var payment = await client.CreateInvoiceAsync(amount, unit, memo, hash, expiry, cancellationToken);
         var bolt11 = payment.Bolt11 ?? throw new ToolException(ToolErrorCodes.LnbitsError, "LNbits created the invoice but returned no BOLT11 text.");
         var expiresAt = payment.Expiry ?? (Bolt11Decoder.TryDecode(bolt11, out var decoded, out _) ? decoded.ExpiresAt : time.GetUtcNow().AddSeconds(expiry));
         var uri = InvoiceQrCode.LightningUri(bolt11);
-        var result = new CreateInvoiceResult(payment.PaymentHash, bolt11, payment.AmountMsat / 1000, expiresAt, uri);
+        var conversion = fiat ? FiatOf(payment, unit, amount) : null;
+        var result = new CreateInvoiceResult(payment.PaymentHash, bolt11, payment.AmountMsat / 1000, expiresAt, uri,
+            conversion?.Currency, conversion?.Amount, conversion?.Rate, conversion?.BtcPrice);
         return ToolResults.Success(result, ImageContentBlock.FromBytes(InvoiceQrCode.Png(uri), "image/png"));
+    }
+
+    private static void CheckAmount(double amount, bool fiat)
+    {
+        if (fiat)
+        {
+            if (!(amount > 0) || amount > MaxFiatAmount)
+            {
+                throw ToolException.InvalidArgument(string.Create(CultureInfo.InvariantCulture,
+                    $"amount must be more than 0 and at most {MaxFiatAmount:0} in the currency (was {amount})."));
+            }
+        }
+        else if (amount < 1 || amount > MaxSats || amount != Math.Floor(amount))
+        {
+            throw ToolException.InvalidArgument(string.Create(CultureInfo.InvariantCulture,
+                $"amount must be a whole number of sats from 1 to {MaxSats:0} (was {amount}); give a currency for a fiat amount."));
+        }
+    }
+
+    /// <summary>
+    /// Asks LNbits' rate first: LNbits truncates <c>amount × rate</c> to whole sats and, for less than one sat, fails
+    /// with an unexplained server error (it divides by zero in calculate_fiat_amounts); without a rate it cannot convert.
+    /// </summary>
+    private static async Task CheckConvertibleAsync(LnbitsClient client, double amount, string unit, CancellationToken cancellationToken)
+    {
+        var rate = await client.GetRateAsync(unit, cancellationToken);
+        if (!(rate.SatsPerUnit > 0))
+        {
+            throw new ToolException(ToolErrorCodes.LnbitsError,
+                $"LNbits has no exchange rate for {unit} right now (its rate providers did not answer); try again later or give the amount in sats.");
+        }
+
+        if ((long)(amount * rate.SatsPerUnit) < 1)
+        {
+            throw ToolException.InvalidArgument(string.Create(CultureInfo.InvariantCulture,
+                $"{amount} {unit} is less than 1 sat at LNbits' rate ({rate.SatsPerUnit:0.########} sats per {unit})."));
+        }
+    }
+
+    /// <summary>The conversion LNbits recorded: <c>fiat_*</c>, or <c>wallet_fiat_*</c> when the currency is the wallet's
+    /// own (LNbits then writes only those), else derived from the amounts.</summary>
+    private static LnbitsFiatAmount FiatOf(LnbitsPayment payment, string unit, double amount)
+    {
+        if (payment.Fiat is { } recorded && recorded.Currency == unit)
+        {
+            return recorded;
+        }
+
+        if (payment.WalletFiat is { } wallet && wallet.Currency == unit)
+        {
+            return wallet;
+        }
+
+        var sats = payment.AmountMsat / 1000.0;
+        return new LnbitsFiatAmount(unit, amount, sats / amount, sats > 0 ? amount / sats * 100_000_000 : 0);
     }
 
     [McpServerTool(Title = "Wait for payment", ReadOnly = true, Idempotent = true, OpenWorld = true,

@@ -16,7 +16,9 @@ public sealed record SessionInfoResult(
     DateTimeOffset ExpiresAt,
     bool IsConfigured,
     bool BoundToTransport,
-    string Replica) : IToolResult
+    string Replica,
+    string? Auth = null,
+    IReadOnlyList<string>? Scopes = null) : IToolResult
 {
     public string Summary() =>
         $"Session {SessionHint} ({(IsConfigured ? "LNbits configured" : "LNbits not configured")}), answered by {Replica}.";

@@ -35,9 +35,11 @@ public sealed class SessionTools(SessionAccess access, ISessionStore store, Repl
             session.Hint,
             session.CreatedAt,
             session.LastAccessedAt,
-            session.LastAccessedAt + options.Value.IdleTimeout,
+            session.LastAccessedAt + (session.IdleTimeout ?? options.Value.IdleTimeout),
             IsConfigured: session.Lnbits is not null,
             BoundToTransport: access.Call.BoundToTransport,
-            replica.Name));
+            replica.Name,
+            access.Call.OAuthScopes is null ? null : "oauth",
+            access.Call.OAuthScopes));
     }
 }

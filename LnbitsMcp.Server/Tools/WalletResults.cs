@@ -37,11 +37,12 @@ public sealed record PaymentItem(
         payment.Bolt11);
 }
 
-public sealed record PaymentsResult(IReadOnlyList<PaymentItem> Payments, int Count) : IToolResult
+/// <summary><c>get_payments</c>' result: this page (<see cref="Count"/> rows) of <see cref="Total"/> matching payments.</summary>
+public sealed record PaymentsResult(IReadOnlyList<PaymentItem> Payments, int Count, long Total) : IToolResult
 {
     public string Summary() => Count == 0
-        ? "No payments on this page."
-        : string.Create(CultureInfo.InvariantCulture, $"{Count} payments, newest first.");
+        ? string.Create(CultureInfo.InvariantCulture, $"No payments on this page ({Total} match in all).")
+        : string.Create(CultureInfo.InvariantCulture, $"{Count} of {Total} matching payments, newest first.");
 }
 
 public sealed record PaymentStatusResult(

@@ -35,16 +35,23 @@ public sealed class WalletTools(SessionAccess access, LnbitsClientFactory client
     [McpServerTool(Title = "Payment history", ReadOnly = true, Idempotent = true, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(PaymentsResult))]
     [Description("Lists the wallet's payments, newest first: direction (incoming/outgoing), amount and fee in msat (never negative), " +
-        "status (success/pending; LNbits leaves failed payments out of this list), memo, time and invoice.")]
+        "status, memo, time and invoice, and total: how many payments match the filters in all. By default success and pending " +
+        "payments; filter by direction, status (also failed, or all), a time range (since/until) and a text search.")]
     public async Task<CallToolResult> GetPaymentsAsync(
         [Description("How many payments to return, 1-100. Default 10.")][Range(1, 100)] int limit = 10,
-        [Description("How many of the newest payments to skip (for paging). Default 0.")][Range(0, 1_000_000)] int offset = 0,
+        [Description("How many of the newest matching payments to skip (for paging). Default 0.")][Range(0, 1_000_000)] int offset = 0,
+        [Description("Only incoming (received) or outgoing (sent) payments. Default both.")] string? direction = null,
+        [Description("Only payments with this status: success, pending, failed, or all. Default success and pending.")] string? status = null,
+        [Description("Only payments at or after this time: ISO-8601, e.g. 2026-03-20 or 2026-03-20T14:30:00Z (UTC when no offset).")] string? since = null,
+        [Description("Only payments at or before this time: ISO-8601; a date alone includes that whole day (UTC).")] string? until = null,
+        [Description("Case-insensitive text search over memo, amount (msat), status, time and labels (LNbits' search; _ and % are wildcards).")] string? search = null,
         CancellationToken cancellationToken = default)
     {
+        var query = PaymentHistoryFilter.Build(limit, offset, direction, status, since, until, search);
         var connection = access.RequireLnbits();
-        var payments = await clients.Create(connection.Settings).GetPaymentsAsync(limit, offset, cancellationToken);
-        var items = payments.Take(limit).Select(PaymentItem.From).ToList();
-        return ToolResults.Success(new PaymentsResult(items, items.Count));
+        var page = await clients.Create(connection.Settings).GetPaymentsPageAsync(query, cancellationToken);
+        var items = page.Payments.Take(limit).Select(PaymentItem.From).ToList();
+        return ToolResults.Success(new PaymentsResult(items, items.Count, page.Total));
     }
 
     [McpServerTool(Title = "Payment status", ReadOnly = true, Idempotent = true, OpenWorld = true,

@@ -77,6 +77,34 @@ public sealed class SandboxControlTests(SandboxFixture sandbox) : IClassFixture<
     }
 
     [Fact]
+    public async Task FiatAndL402SettingsAreValidatedAndNullClearsTheOptionalOnes()
+    {
+        var invalid = await Client.PostAsync("/sandbox/settings", new JsonObject
+        {
+            ["btc_prices"] = new JsonObject { ["USD"] = -1 },
+            ["l402_challenge"] = "bearer",
+            ["l402_liar"] = "always",
+        }).WaitAsync(TestTimeout);
+        var set = await Client.SettingsAsync(new JsonObject
+        {
+            ["btc_prices"] = new JsonObject { ["usd"] = 50_000 },
+            ["accounting_currency"] = "USD",
+            ["l402_redirect_url"] = "http://127.0.0.1:9/x",
+        }).WaitAsync(TestTimeout);
+        var cleared = await Client.SettingsAsync(new JsonObject { ["accounting_currency"] = null, ["l402_redirect_url"] = null }).WaitAsync(TestTimeout);
+        var rate = await Client.GetAsync("/api/v1/rate/USD").WaitAsync(TestTimeout);
+        await Client.ResetSettingsAsync().WaitAsync(TestTimeout);
+
+        Assert.Equal(400, invalid.Code);
+        Assert.Equal(["btc_prices", "l402_challenge", "l402_liar"], invalid.Object["detail"]!.AsArray().Select(i => i!["loc"]![1]!.GetValue<string>()));
+        Assert.Equal("{\"USD\":50000}", set["btc_prices"]!.ToJsonString());
+        Assert.Equal("USD", set["accounting_currency"]!.GetValue<string>());
+        Assert.Null(cleared["accounting_currency"]);
+        Assert.Null(cleared["l402_redirect_url"]);
+        Assert.Equal(2_000.0, rate.Object["rate"]!.GetValue<double>());
+    }
+
+    [Fact]
     public async Task ExternalInvoiceWithoutAnAmountIsAmountlessAndHonoursExpiry()
     {
         var (bolt11, hash) = await Client.ExternalInvoiceAsync(null, expiry: 120).WaitAsync(TestTimeout);

@@ -17,7 +17,7 @@ public sealed class SandboxFixture : IAsyncLifetime
         _app = SandboxHost.Build(["--urls", "http://127.0.0.1:0"]);
         await _app.StartAsync().WaitAsync(TestTimeout);
         BaseAddress = SandboxHost.GetBaseAddress(_app);
-        Client = new SandboxClient(new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = BaseAddress, Timeout = TestTimeout });
+        Client = new SandboxClient(new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TestTimeout });
     }
 
     public async ValueTask DisposeAsync()

@@ -45,6 +45,7 @@ internal static class LnurlApi
         LnurlPayer payer,
         LegacyLnurlPayer legacyPayer,
         PayService payService,
+        ExchangeRates rates,
         CancellationToken cancellationToken)
     {
         var mode = settings.Current.LnurlApi;
@@ -58,8 +59,8 @@ internal static class LnurlApi
         try
         {
             return mode == LnurlApiModes.Legacy
-                ? await PayLegacyAsync(new BodyModel(body), access, legacyPayer, payService, cancellationToken)
-                : await PayCurrentAsync(new BodyModel(body), access, payer, payService, cancellationToken);
+                ? await PayLegacyAsync(new BodyModel(body), access, legacyPayer, payService, rates, cancellationToken)
+                : await PayCurrentAsync(new BodyModel(body), access, payer, payService, rates, cancellationToken);
         }
         catch (LnurlException exception)
         {
@@ -72,6 +73,7 @@ internal static class LnurlApi
         WalletAccess access,
         LnurlPayer payer,
         PayService payService,
+        ExchangeRates rates,
         CancellationToken cancellationToken)
     {
         var res = model.Dict("res");
@@ -94,7 +96,7 @@ internal static class LnurlApi
         }
 
         var payRequest = res is not null ? PayRequestData.Parse(res) : await payer.FetchPayRequestAsync(target!, cancellationToken);
-        var amountMsat = unit is null or "sat" ? amount!.Value : FiatMsat(amount!.Value, unit);
+        var amountMsat = unit is null or "sat" ? amount!.Value : FiatMsat(rates, amount!.Value, unit);
         var (bolt11, response) = await payer.ExecuteAsync(payRequest, amountMsat, comment, cancellationToken);
 
         var extra = new JsonObject();
@@ -127,6 +129,7 @@ internal static class LnurlApi
         WalletAccess access,
         LegacyLnurlPayer payer,
         PayService payService,
+        ExchangeRates rates,
         CancellationToken cancellationToken)
     {
         model.Str("description_hash", required: true);
@@ -144,7 +147,7 @@ internal static class LnurlApi
         }
 
         // Pre-1.3 LNbits converted fiat to sats and then treated them as msat (ceil(x // 1000) * 1000); kept as is.
-        var amountMsat = unit is null or "sat" ? amount!.Value : FiatSats(amount!.Value, unit) / 1000 * 1000;
+        var amountMsat = unit is null or "sat" ? amount!.Value : rates.FiatAsSats(amount!.Value, unit) / 1000 * 1000;
         var (bolt11, response) = await payer.RequestInvoiceAsync(callbackUrl, amountMsat, comment, cancellationToken);
         var extra = new JsonObject();
         if (response["successAction"] is JsonObject successAction)
@@ -175,10 +178,9 @@ internal static class LnurlApi
         return ApiResults.Payment(payService.Pay(access.Wallet, bolt11, extra, description: description));
     }
 
-    /// <summary>Fiat amount (× 1000, as the current lnurl route takes it) to msat at the sandbox's fixed rate.</summary>
-    private static long FiatMsat(long amountTimes1000, string unit) => FiatSats(Math.Round(amountTimes1000 / 1000.0, 2), unit) * 1000;
-
-    private static long FiatSats(double fiat, string unit) => FiatRates.IsSupported(unit)
-        ? (long)(fiat * FiatRates.Rate(unit))
-        : throw ApiException.BadRequest($"Could not get exchange rate for {unit}.");
+    /// <summary>LNbits' <c>fetch_lnurl_pay_request</c> (lnbits/core/services/lnurl.py lines 94–98): the fiat amount
+    /// arrives × 1000, is shifted back with <c>round(amount / 1000, 2)</c>, converted with <c>fiat_amount_as_satoshis</c>
+    /// and multiplied by 1000 again.</summary>
+    private static long FiatMsat(ExchangeRates rates, long amountTimes1000, string unit) =>
+        rates.FiatAsSats(FiatAmounts.PythonRound(amountTimes1000 / 1000.0, 2), unit) * 1000;
 }

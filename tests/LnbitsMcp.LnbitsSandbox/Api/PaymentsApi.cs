@@ -31,13 +31,14 @@ internal static class PaymentsApi
         WalletKeyAuth auth,
         InvoiceService invoices,
         PayService payer,
+        ExchangeRates rates,
         CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(request, cancellationToken);
         var access = auth.RequireInvoiceKey(request);
         var model = new BodyModel(body);
         var unit = model.Str("unit") ?? "sat";
-        if (unit != "sat" && !FiatRates.IsSupported(unit))
+        if (unit != "sat" && !rates.Allowed().Contains(unit, StringComparer.Ordinal))
         {
             model.AddIssue("unit", "The provided unit is not supported", "value_error");
         }
@@ -118,7 +119,10 @@ internal static class PaymentsApi
         {
             var matching = filters.Where(l.Payments.Where(p => p.WalletId == access.Wallet.Id)).ToList();
             var data = filters.Page(filters.Order(matching, null, "asc")).Select(PaymentView.From).ToList();
-            return new PaymentPage(data, matching.Count);
+
+            // Connection.fetch_page (lnbits/db.py lines 258–278) counts only when the page has rows: an empty page
+            // (e.g. an offset past the end) answers total 0.
+            return new PaymentPage(data, data.Count == 0 ? 0 : matching.Count);
         });
         return TypedResults.Json(page, SandboxJson.Api.PaymentPage);
     }

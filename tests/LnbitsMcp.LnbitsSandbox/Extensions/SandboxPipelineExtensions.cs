@@ -55,8 +55,10 @@ internal static class SandboxPipelineExtensions
         Api.WalletApi.MapWalletApi(app);
         Api.AuthApi.MapAuthApi(app);
         Api.PaymentsApi.MapPaymentsApi(app);
+        Api.FiatApi.MapFiatApi(app);
         Api.LnurlApi.MapLnurlApi(app);
         Api.SandboxApi.MapSandboxApi(app);
+        Api.L402Api.MapL402Api(app);
         return app;
     }
 }

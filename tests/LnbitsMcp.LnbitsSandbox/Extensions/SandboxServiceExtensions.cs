@@ -25,9 +25,11 @@ internal static class SandboxServiceExtensions
         services.AddSingleton<OutsideNode>();
         services.AddSingleton<FundingSource>();
         services.AddSingleton<PendingSettler>();
+        services.AddSingleton<ExchangeRates>();
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<PayService>();
         services.AddSingleton<LnurlServer>();
+        services.AddSingleton<L402.L402Paywall>();
         services.AddSingleton<LnurlHttp>();
         services.AddSingleton<LnurlPayer>();
         services.AddSingleton<LegacyLnurlPayer>();

@@ -14,6 +14,7 @@ internal sealed class InvoiceService(
     SandboxLedger ledger,
     LocalNode node,
     SettingsStore settings,
+    ExchangeRates rates,
     SandboxOptions options,
     TimeProvider clock)
 {
@@ -52,7 +53,7 @@ internal sealed class InvoiceService(
             throw new PaymentException("Amountless invoices not supported.");
         }
 
-        var (amountSat, extra) = SatAmount(request.Amount.Value, request.Unit, request.Extra);
+        var (amountSat, extra) = FiatAmounts.Calculate(rates, request.Amount.Value, settings.Current.AccountingCurrency, request.Unit, request.Extra);
         var maxIncoming = settings.Current.MaxIncomingSats;
         if (amountSat > maxIncoming)
         {
@@ -135,26 +136,6 @@ internal sealed class InvoiceService(
             invoice.UpdatedAt = LnbitsTime.Now(clock);
             return PaymentView.From(invoice);
         }
-    }
-
-    private static (long AmountSat, JsonObject Extra) SatAmount(double amount, string unit, JsonObject? extra)
-    {
-        var result = extra ?? [];
-        if (unit == "sat")
-        {
-            return ((long)amount, result);
-        }
-
-        var amountSat = (long)(amount * FiatRates.Rate(unit));
-        result["fiat_currency"] = unit;
-        result["fiat_amount"] = Math.Round(amount, 3);
-        if (amountSat > 0)
-        {
-            result["fiat_rate"] = amountSat / amount;
-            result["btc_rate"] = amount / amountSat * 100_000_000;
-        }
-
-        return (amountSat, result);
     }
 
     private static byte[] ParseHex(string hex, string message)

@@ -9,9 +9,9 @@ internal sealed class OutsideNode(TimeProvider clock) : SandboxNode(clock)
 {
     private readonly ConcurrentDictionary<string, string> _preimages = new(StringComparer.Ordinal);
 
-    public ExternalInvoice CreateInvoice(long? amountSat, int expirySeconds, string? memo)
+    public ExternalInvoice CreateInvoice(long? amountSat, int expirySeconds, string? memo, DateTimeOffset? createdAt = null, string currency = "bcrt")
     {
-        var issued = Issue(amountSat * 1000, memo ?? "Outside node invoice", null, expirySeconds);
+        var issued = Issue(amountSat * 1000, memo ?? "Outside node invoice", null, expirySeconds, createdAt, currency);
         _preimages[issued.PaymentHash] = issued.Preimage;
         return new ExternalInvoice(issued.Bolt11, issued.PaymentHash);
     }

@@ -15,6 +15,7 @@ internal sealed class PayService(
     FundingSource fundingSource,
     PendingSettler settler,
     SettingsStore settings,
+    ExchangeRates rates,
     TimeProvider clock)
 {
     public PaymentView Pay(
@@ -25,6 +26,7 @@ internal sealed class PayService(
         string? description = null)
     {
         var invoice = Validate(bolt11);
+        (_, extra) = FiatAmounts.Calculate(rates, invoice.AmountMsat!.Value / 1000.0, settings.Current.AccountingCurrency, null, extra);
         var outgoing = new OutgoingDraft(wallet, invoice, extra, labels, description);
         PendingSettlement? pending = null;
         PaymentView result;

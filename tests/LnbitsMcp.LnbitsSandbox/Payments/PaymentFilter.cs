@@ -63,9 +63,9 @@ internal sealed record PaymentFilter(string Field, string Op, IReadOnlyList<obje
         {
             "in" => actual is not null && Values.Any(v => Compare(actual, v) == 0),
             "ex" => actual is not null && Values.All(v => Compare(actual, v) != 0),
-            "every" => Values.All(v => Like(actual, $"\"{v}\"")),
-            "any" => Values.Any(v => Like(actual, $"\"{v}\"")),
-            "like" => Values.Any(v => Like(actual, v.ToString() ?? string.Empty)),
+            "every" => Values.All(v => SqlLike.Matches(actual?.ToString(), $"%\"{v}\"%")),
+            "any" => Values.Any(v => SqlLike.Matches(actual?.ToString(), $"%\"{v}\"%")),
+            "like" => Values.Any(v => SqlLike.Matches(actual?.ToString(), $"%{v}%")),
             _ => Values.Any(v => actual is not null && Test(Compare(actual, v))),
         };
     }
@@ -80,9 +80,6 @@ internal sealed record PaymentFilter(string Field, string Op, IReadOnlyList<obje
         "le" => comparison <= 0,
         _ => false,
     };
-
-    private static bool Like(object? actual, string fragment) =>
-        actual?.ToString() is { } text && text.Contains(fragment, StringComparison.OrdinalIgnoreCase);
 
     private static int Compare(object actual, object expected) => (actual, expected) switch
     {
@@ -106,15 +103,10 @@ internal sealed record PaymentFilter(string Field, string Op, IReadOnlyList<obje
 
                 return false;
             case "time":
-                if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var unix))
+                // Validated as pydantic v1 does, then bound as int(timestamp) on SQLite (lnbits/db.py lines 154–157).
+                if (Validation.PydanticDateTime.TryParse(value, out var time))
                 {
-                    converted = DateTimeOffset.FromUnixTimeSeconds(unix);
-                    return true;
-                }
-
-                if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-                {
-                    converted = time;
+                    converted = DateTimeOffset.FromUnixTimeSeconds((long)((time - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerSecond));
                     return true;
                 }
 

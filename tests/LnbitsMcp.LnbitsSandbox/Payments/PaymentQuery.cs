@@ -57,9 +57,10 @@ internal sealed class PaymentQuery
 
     public IEnumerable<PaymentRecord> Where(IEnumerable<PaymentRecord> payments)
     {
+        // lnbits/db.py lines 575–582 and 607–608: lower(<search fields joined>) LIKE '%<search lowered>%'.
         var search = Search?.ToLowerInvariant();
         return payments.Where(p => _filters.All(f => f.Matches(p))
-            && (string.IsNullOrEmpty(search) || SearchText(p).Contains(search, StringComparison.Ordinal)));
+            && (string.IsNullOrEmpty(search) || SqlLike.Matches(SearchText(p), $"%{search}%")));
     }
 
     public IEnumerable<PaymentRecord> Order(IEnumerable<PaymentRecord> payments, string? defaultSort, string defaultDirection)

@@ -10,13 +10,15 @@ internal class SandboxNode(TimeProvider clock)
 
     public string NodeId => Key.PublicKeyHex;
 
-    /// <summary>Creates and signs an invoice with a fresh preimage and payment secret.</summary>
+    /// <summary>Creates and signs an invoice with a fresh preimage and payment secret (<paramref name="currency"/>:
+    /// the BOLT11 network prefix, <c>bcrt</c> for regtest).</summary>
     public IssuedInvoice Issue(
         long? amountMsat,
         string? description,
         byte[]? descriptionHash,
         int expirySeconds,
-        DateTimeOffset? createdAt = null)
+        DateTimeOffset? createdAt = null,
+        string currency = "bcrt")
     {
         var preimage = RandomNumberGenerator.GetBytes(32);
         var paymentHash = SHA256.HashData(preimage);
@@ -24,6 +26,7 @@ internal class SandboxNode(TimeProvider clock)
         var bolt11 = Bolt11Encoder.Encode(
             new InvoiceDraft
             {
+                Currency = currency,
                 AmountMsat = amountMsat,
                 Timestamp = timestamp,
                 PaymentHash = paymentHash,

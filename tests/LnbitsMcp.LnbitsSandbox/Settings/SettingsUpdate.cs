@@ -12,7 +12,8 @@ internal static class SettingsUpdate
     [
         "pay_mode", "settle_after_ms", "pending_outcome", "fail_reason", "fail_next", "lnurl_api", "lnurl_mode",
         "lnurl_min_sendable", "lnurl_max_sendable", "lnurl_comment_allowed", "max_outgoing_sats", "max_incoming_sats",
-        "token_lifetime_seconds", "latency_ms", "routing_fee_msat",
+        "token_lifetime_seconds", "latency_ms", "routing_fee_msat", "btc_prices", "allowed_currencies", "accounting_currency",
+        "l402_price_sats", "l402_challenge", "l402_invoice", "l402_liar", "l402_redirect_url",
     ];
 
     public static Func<SandboxSettings, SandboxSettings> Parse(BodyValue body)
@@ -42,7 +43,15 @@ internal static class SettingsUpdate
         var tokenLifetime = NonNegative(model, "token_lifetime_seconds");
         var latency = NonNegative(model, "latency_ms");
         var routingFee = NonNegative(model, "routing_fee_msat");
-        var clearRoutingFee = body.Node is JsonObject o && o.ContainsKey("routing_fee_msat") && o["routing_fee_msat"] is null;
+        var clearRoutingFee = IsExplicitNull(body, "routing_fee_msat");
+        var btcPrices = Prices(model);
+        var allowedCurrencies = model.StrList("allowed_currencies");
+        var accountingCurrency = model.Str("accounting_currency", minLength: 1);
+        var l402Price = NonNegative(model, "l402_price_sats");
+        var l402Challenge = OneOf(model, "l402_challenge", L402Challenges.All);
+        var l402Invoice = OneOf(model, "l402_invoice", L402InvoiceModes.All);
+        var l402Liar = OneOf(model, "l402_liar", L402LiarModes.All);
+        var l402Redirect = model.Str("l402_redirect_url", minLength: 1);
         model.ThrowIfInvalid();
 
         return current => current with
@@ -62,7 +71,43 @@ internal static class SettingsUpdate
             TokenLifetimeSeconds = tokenLifetime ?? current.TokenLifetimeSeconds,
             LatencyMs = (int?)latency ?? current.LatencyMs,
             RoutingFeeMsat = clearRoutingFee ? null : routingFee ?? current.RoutingFeeMsat,
+            BtcPrices = btcPrices ?? current.BtcPrices,
+            AllowedCurrencies = allowedCurrencies ?? current.AllowedCurrencies,
+            AccountingCurrency = IsExplicitNull(body, "accounting_currency") ? null : accountingCurrency ?? current.AccountingCurrency,
+            L402PriceSats = l402Price ?? current.L402PriceSats,
+            L402Challenge = l402Challenge ?? current.L402Challenge,
+            L402Invoice = l402Invoice ?? current.L402Invoice,
+            L402Liar = l402Liar ?? current.L402Liar,
+            L402RedirectUrl = IsExplicitNull(body, "l402_redirect_url") ? null : l402Redirect ?? current.L402RedirectUrl,
         };
+    }
+
+    private static bool IsExplicitNull(BodyValue body, string name) =>
+        body.Node is JsonObject json && json.ContainsKey(name) && json[name] is null;
+
+    /// <summary><c>btc_prices</c>: an object of currency code → price of one BTC (a number ≥ 0; 0 = no price).</summary>
+    private static Dictionary<string, double>? Prices(BodyModel model)
+    {
+        var prices = model.Dict("btc_prices");
+        if (prices is null)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (currency, value) in prices)
+        {
+            if (value is JsonValue number && number.TryGetValue<double>(out var price) && double.IsFinite(price) && price >= 0)
+            {
+                result[currency.ToUpperInvariant()] = price;
+            }
+            else
+            {
+                model.AddIssue("btc_prices", $"price of '{currency}' must be a number >= 0", "value_error.number.not_ge");
+            }
+        }
+
+        return result;
     }
 
     private static string? OneOf(BodyModel model, string name, params string[] permitted)

@@ -295,6 +295,49 @@ public sealed class LnbitsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheExchangeRateEndpointsNeedNoKeyAndAnswerInLnbitsUnits()
+    {
+        var client = Client(new LnbitsSettings { BaseUrl = _sandbox.Url, AuthMethod = LnbitsAuthMethod.ApiKeyHeader, TimeoutSeconds = 5 });
+
+        var currencies = await client.GetCurrenciesAsync(default);
+        var euro = await client.GetRateAsync("EUR", default);
+        var toFiat = await client.ConvertAsync(2_500, "sat", "usd,eur", default);
+        var toSats = await client.ConvertAsync(3, "USD", "usd", default);
+        var unknown = await Assert.ThrowsAsync<LnbitsApiException>(() => client.GetRateAsync("XYZ", default));
+
+        Assert.Equal(165, currencies.Count);
+        Assert.Contains("USD", currencies);
+        Assert.Equal(new LnbitsRate("EUR", 1_250, 80_000), euro);
+        Assert.Equal(2_500, toFiat.Sats);
+        Assert.Equal(0.000025, toFiat.Btc);
+        Assert.Equal(new Dictionary<string, double> { ["USD"] = 2.5, ["EUR"] = 2.0 }, toFiat.Fiat);
+        Assert.Equal(3_000, toSats.Sats);
+        Assert.Equal(3, toSats.Fiat["USD"]);
+        Assert.Equal((ToolErrorCodes.InvalidArgument, 400), (unknown.Code, unknown.HttpStatus));
+        Assert.Contains("Currency 'XYZ' not allowed.", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFiatInvoiceCarriesLnbitsConversionAndThePaginatedListItsTotal()
+    {
+        var wallet = await _sandbox.CreateWalletAsync("fiat-client", balanceSat: 0);
+        var client = Client(KeySettings(wallet.InvoiceKey));
+
+        var invoice = await client.CreateInvoiceAsync(4, "EUR", "four euros", null, 600, default);
+        await client.CreateInvoiceAsync(7, "sat", "seven sats", null, 600, default);
+        var page = await client.GetPaymentsPageAsync(new LnbitsPaymentQuery { Limit = 1, Statuses = ["pending"], Search = "euro" }, default);
+        var wrongUnit = await Assert.ThrowsAsync<LnbitsApiException>(() => client.CreateInvoiceAsync(1, "usd", null, null, 600, default));
+
+        Assert.Equal(5_000_000, invoice.AmountMsat);
+        Assert.Equal(new LnbitsFiatAmount("EUR", 4, 1_250, 80_000), invoice.Fiat);
+        Assert.Null(invoice.WalletFiat);
+        Assert.Equal(1, page.Total);
+        Assert.Equal(invoice.PaymentHash, Assert.Single(page.Payments).PaymentHash);
+        Assert.Equal(ToolErrorCodes.InvalidArgument, wrongUnit.Code);
+        Assert.Contains("The provided unit is not supported", wrongUnit.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LnurlPaymentsFallBackWhenLnbitsHasNoEndpoint()
     {
         var payer = await _sandbox.CreateWalletAsync("lnurl-payer", balanceSat: 1_000);

@@ -88,6 +88,22 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASessionWithItsOwnIdleTimeoutOutlivesTheDefaultThroughReadsAndSaves()
+    {
+        var store = await StoreAsync(ShortIdle);
+        var connection = await store.CreateAsync(new SessionCreation("owner-long", null, TimeSpan.FromHours(1)), default);
+        var ordinary = await store.CreateAsync(new SessionCreation(null, null), default);
+        Assert.True(await store.SaveAsync(connection.Session with { Lnbits = SampleSettings() }, default));
+
+        await Task.Delay(ShortIdle + TimeSpan.FromSeconds(1));
+
+        Assert.Null(await store.FindAsync(ordinary.Session.Key, default));
+        var found = await store.FindAsync(connection.Session.Key, default);
+        Assert.NotNull(found?.Lnbits);
+        Assert.Equal(TimeSpan.FromHours(1), found.IdleTimeout);
+    }
+
+    [Fact]
     public async Task ATransportBindingLeadsToItsSessionAndExpiresWithIt()
     {
         var store = await StoreAsync(ShortIdle);

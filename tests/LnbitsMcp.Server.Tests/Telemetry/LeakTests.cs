@@ -109,6 +109,47 @@ public sealed class LeakTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task NoOAuthTokenCodeVerifierOrKeyReachesAnySpanLogOrRedis()
+    {
+        var wallet = await _stack.Sandbox.CreateWalletAsync("oauth-leak", 10_000);
+        var flow = new OAuth.OAuthFlow(_stack.Server.Url);
+        var clientId = await flow.RegisterAsync("Leak client");
+        var code = await flow.ConsentOverHttpAsync(clientId, new OAuth.WalletChoice(_stack.Sandbox.Url, wallet.AdminKey));
+        using var redeemed = await flow.RedeemAsync(clientId, code);
+        var tokens = await redeemed.Content.ReadFromJsonAsync<JsonElement>();
+        var access = tokens.GetProperty("access_token").GetString()!;
+        var refresh = tokens.GetProperty("refresh_token").GetString()!;
+        using var refreshed = await flow.RefreshAsync(clientId, refresh);
+        var renewed = await refreshed.Content.ReadFromJsonAsync<JsonElement>();
+        var secrets = new List<string> { wallet.AdminKey, wallet.InvoiceKey, code, flow.Verifier, access, refresh,
+            renewed.GetProperty("access_token").GetString()!, renewed.GetProperty("refresh_token").GetString()! };
+
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = new Uri(_stack.Server.Url, "/mcp"),
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + secrets[6] },
+        }), new McpClientOptions { ProtocolVersion = "2025-11-25" });
+        await client.CallOkAsync("get_wallet_balance");
+        await client.CallOkAsync("get_lnbits_configuration");
+        var paid = await client.CallOkAsync("pay_invoice", new { bolt11 = (await _stack.Sandbox.ExternalInvoiceAsync(5)).Bolt11 });
+        secrets.Add(paid.GetProperty("preimage").GetString()!);
+        using (await flow.RedeemAsync(clientId, code))
+        {
+            // a replay, refused: its code must not be logged either
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(12)); // Redis spans are flushed every 10 s
+        var everything = _stack.Capture.AllText();
+        var dump = string.Join('\n', await _stack.Redis.DumpAsync());
+        Assert.Contains("oauth", dump, StringComparison.Ordinal); // the OAuth state is there
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>A broken LNbits that puts the key it received into its error message.</summary>
     private sealed class EchoingLnbits(WebApplication app, Uri url) : IAsyncDisposable
     {

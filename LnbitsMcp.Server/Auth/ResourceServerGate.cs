@@ -1,0 +1,134 @@
+using System.Text.Json;
+using LnbitsMcp.Server.Mcp;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
+
+namespace LnbitsMcp.Server.Auth;
+
+/// <summary>
+/// Guards the MCP endpoints (<c>/mcp</c>, <c>/sse</c>, <c>/message</c>): a bearer token must be valid, issued for
+/// this server's MCP URL (RFC 8707 audience) and, for built-in tokens, belong to a live connection (revocation
+/// works on the next request, on every instance); mode <c>required</c> refuses requests without a token; a
+/// <c>tools/call</c> of a paying tool without <c>wallet:pay</c> is refused with 403 before it reaches the tool.
+/// Cookies never authenticate these requests: only the Authorization header is read.
+/// </summary>
+public sealed class ResourceServerGate(
+    IOptions<AuthOptions> options,
+    IOptions<McpServerOptions> mcpOptions,
+    PublicUrls urls,
+    IServiceProvider services)
+{
+    private HashSet<string>? _payingTools;
+
+    public static bool Guards(PathString path) =>
+        path.StartsWithSegments(McpEndpoints.StreamableHttpPath)
+        || path.StartsWithSegments(McpEndpoints.LegacySsePath)
+        || path.StartsWithSegments(McpEndpoints.LegacyMessagePath)
+        || path.StartsWithSegments("/tools");
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next, bool builtInIssuer)
+    {
+        if (!Guards(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var metadata = urls.ResourceMetadata(context.Request);
+        var header = context.Request.Headers.Authorization.ToString();
+        var hasBearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        var user = context.User;
+        if (!hasBearer)
+        {
+            if (options.Value.Mode == AuthMode.Required)
+            {
+                await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: false, "This server needs an OAuth access token: connect through its authorization server.");
+                return;
+            }
+
+            await next(context);
+            return;
+        }
+
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: true, "The bearer token is invalid or expired.");
+            return;
+        }
+
+        if (builtInIssuer)
+        {
+            var audience = urls.McpResource(context.Request);
+            if (!user.FindAll(c => c.Type is "aud" or "oi_aud").Any(a => string.Equals(a.Value, audience, StringComparison.Ordinal)))
+            {
+                await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: true, "The bearer token was issued for another resource.");
+                return;
+            }
+
+            var connections = services.GetRequiredService<Connections>();
+            if (!await connections.TouchAsync(user, context.RequestAborted))
+            {
+                await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: true, "This connection was revoked or has expired. Connect again.");
+                return;
+            }
+
+            if (!HasScope(user, OAuthScopes.WalletPay) && await PayingToolCalledAsync(context.Request) is { } tool)
+            {
+                await BearerChallenge.InsufficientScopeAsync(context, metadata, tool);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    public static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope) => Scopes(user).Contains(scope, StringComparer.Ordinal);
+
+    /// <summary>The token's scopes (OpenIddict's private <c>oi_scp</c> claims, or a JWT's <c>scope</c>).</summary>
+    public static IReadOnlyList<string> Scopes(System.Security.Claims.ClaimsPrincipal user) =>
+        [.. user.FindAll(c => c.Type is "scope" or "oi_scp")
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(s => s != "offline_access")
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The paying tool a JSON-RPC POST calls, if any (the body is read and rewound; the request guards cap its size).</summary>
+    private async Task<string?> PayingToolCalledAsync(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method) || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return null;
+        }
+
+        request.EnableBuffering();
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            var messages = document.RootElement.ValueKind == JsonValueKind.Array ? [.. document.RootElement.EnumerateArray()] : new[] { document.RootElement };
+            foreach (var message in messages)
+            {
+                if (message.ValueKind == JsonValueKind.Object
+                    && message.TryGetProperty("method", out var method) && method.ValueEquals("tools/call")
+                    && message.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object
+                    && parameters.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+                    && PayingTools().Contains(name.GetString()!))
+                {
+                    return name.GetString();
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null; // the MCP handler answers malformed JSON-RPC itself
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
+
+    private HashSet<string> PayingTools() => _payingTools ??= [.. (mcpOptions.Value.ToolCollection ?? [])
+        .Where(t => t.ProtocolTool.Annotations?.DestructiveHint == true)
+        .Select(t => t.ProtocolTool.Name)];
+}

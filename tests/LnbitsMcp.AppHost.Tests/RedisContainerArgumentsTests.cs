@@ -1,0 +1,27 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using LnbitsMcp.AppHost.Redis;
+
+namespace LnbitsMcp.AppHost.Tests;
+
+public sealed class RedisContainerArgumentsTests
+{
+    [Fact]
+    public async Task InRunModeTheContainersRedisGetsTheAppendOnlyFileToo()
+    {
+        // Run mode builds the arguments as redis-server, --requirepass, … (joined into "sh -c" later);
+        // publish mode as "-c" and one command line (PublishManifestTests covers that one).
+        var builder = DistributedApplication.CreateBuilder();
+        var redis = builder.AddRedis("redis").WithDataVolume().WithAppendOnlyFile();
+        var context = new CommandLineArgsCallbackContext([], redis.Resource);
+
+        foreach (var callback in redis.Resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(context).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        var arguments = context.Args.OfType<string>().ToList();
+        Assert.Equal("redis-server", arguments[0]);
+        Assert.Equal(RedisResourceExtensions.AppendOnlyArguments, arguments[^RedisResourceExtensions.AppendOnlyArguments.Count..]);
+    }
+}

@@ -43,16 +43,25 @@ public static class RedisKeys
     public static string Session(string sessionKey) => Key("s", sessionKey);
 
     /// <summary>Which session an MCP transport session (<c>Mcp-Session-Id</c> / SSE <c>sessionId</c>) is bound to.</summary>
-    public static string Transport(string transportSessionId) => Key("t", Hashed(transportSessionId), "session");
+    public static string Transport(string transportSessionId) => TransportOfId(Hashed(transportSessionId));
+
+    /// <summary><see cref="Transport"/> by the transport's id (its hash, as a session's hash keeps it).</summary>
+    public static string TransportOfId(string transportId) => Key("t", transportId, "session");
 
     /// <summary>An MCP transport session's initialize parameters, for continuing it on another instance.</summary>
-    public static string McpSession(string transportSessionId) => Key("t", Hashed(transportSessionId), "initialize");
+    public static string McpSession(string transportSessionId) => McpSessionOfId(Hashed(transportSessionId));
+
+    /// <summary><see cref="McpSession"/> by the transport's id (its hash, as a session's hash keeps it).</summary>
+    public static string McpSessionOfId(string transportId) => Key("t", transportId, "initialize");
 
     /// <summary>The live sessions of an authenticated owner (sorted set, scores = expiry), for the per-owner cap.</summary>
     public static string OwnerSessions(string ownerKey) => Key("owner", ownerKey, "sessions");
 
     /// <summary>The live sessions created from a client address (sorted set, scores = expiry), for the per-address cap.</summary>
-    public static string AddressSessions(string clientAddress) => Key("address", Hashed(clientAddress), "sessions");
+    public static string AddressSessions(string clientAddress) => AddressSessionsOfId(Hashed(clientAddress));
+
+    /// <summary><see cref="AddressSessions"/> by the address's id (its hash, as a session's hash keeps it).</summary>
+    public static string AddressSessionsOfId(string addressId) => Key("address", addressId, "sessions");
 
     /// <summary>One shard of the live-sessions index (sorted set, scores = expiry) behind the active-sessions metric.</summary>
     public static string LiveSessions(int shard) => Key("live", shard.ToString("x", System.Globalization.CultureInfo.InvariantCulture), "sessions");

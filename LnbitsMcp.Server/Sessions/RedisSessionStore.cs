@@ -54,7 +54,7 @@ public sealed class RedisSessionStore(
         """);
 
     private static readonly LuaScript s_create = LuaScript.Prepare("""
-        redis.call('HSET', @key, 'doc', @doc, 'v', 1, 'last', @now, 'renewed', @now, 'owner_set', @ownerSet, 'address_set', @addressSet, 'ttl', @ttl)
+        redis.call('HSET', @key, 'doc', @doc, 'v', 1, 'last', @now, 'renewed', @now, 'owner_set', @owner, 'address_set', @address, 'ttl', @ttl)
         redis.call('PEXPIRE', @key, @ttl)
         return 1
         """);
@@ -89,7 +89,8 @@ public sealed class RedisSessionStore(
 
     private static readonly LuaScript s_bind = LuaScript.Prepare("""
         if redis.call('EXISTS', @key) == 0 then return 0 end
-        redis.call('HSET', @key, 'transport', @transport, 'initialize', @initialize)
+        redis.call('HSET', @key, 'transport', @transport)
+        redis.call('HDEL', @key, 'initialize')
         return 1
         """);
 
@@ -158,8 +159,8 @@ public sealed class RedisSessionStore(
                     doc = serializer.Serialize(session),
                     now = now.ToUnixTimeMilliseconds(),
                     ttl = (long)idle.TotalMilliseconds,
-                    ownerSet = ownerSet ?? string.Empty,
-                    addressSet = addressSet ?? string.Empty,
+                    owner = request.Owner ?? string.Empty,
+                    address = request.ClientAddress is null ? string.Empty : RedisKeys.Hashed(request.ClientAddress),
                 }),
                 IndexAsync(RedisKeys.LiveSessionsOf(session.Key), session.Key, now));
             await redis.WaitForReplicaAsync(RedisKeys.Session(session.Key));
@@ -245,8 +246,7 @@ public sealed class RedisSessionStore(
             Database.ScriptEvaluateAsync(s_bind, new
             {
                 key = (RedisKey)RedisKeys.Session(sessionKey),
-                transport = transportKey,
-                initialize = initializeKey,
+                transport = RedisKeys.Hashed(transportSessionId),
             }));
         await redis.WaitForReplicaAsync(transportKey);
         Remember(transportKey, sessionKey);
@@ -342,12 +342,13 @@ public sealed class RedisSessionStore(
     /// Best effort: when a node fails meanwhile the call still gets its session, and the renewal is
     /// marked due again so that the next call retries it.
     /// </summary>
-    /// <param name="names">owner set, address set, transport key, initialize key ('' when none).</param>
-    private async Task RenewAsync(string sessionKey, string?[] names, DateTimeOffset now)
+    /// <param name="stored">The hash's owner, address and transport ids ('' when none; see <see cref="IndexKeys"/>).</param>
+    private async Task RenewAsync(string sessionKey, string?[] stored, DateTimeOffset now)
     {
+        var (sets, keys) = IndexKeys(stored);
         var renewals = new List<Task> { IndexAsync(RedisKeys.LiveSessionsOf(sessionKey), sessionKey, now) };
-        renewals.AddRange(names.Take(2).Where(set => !string.IsNullOrEmpty(set)).Select(set => IndexAsync(set!, sessionKey, now)));
-        renewals.AddRange(names.Skip(2).Where(key => !string.IsNullOrEmpty(key)).Select(key => ExtendAsync(key!)));
+        renewals.AddRange(sets.Select(set => IndexAsync(set, sessionKey, now)));
+        renewals.AddRange(keys.Select(ExtendAsync));
         try
         {
             await Task.WhenAll(renewals);
@@ -363,6 +364,42 @@ public sealed class RedisSessionStore(
                 // The entries live a quarter of the idle timeout beyond the session's expiry at their last renewal.
             }
         }
+    }
+
+    /// <summary>
+    /// The keys a session keeps alive, from what its hash stores: the ids of its owner, client address and
+    /// transport (<c>owner_set</c>, <c>address_set</c>, <c>transport</c>), not the keys' names, so that every
+    /// value of an idle session's hash stays short and Redis keeps it in its compact encoding (a listpack,
+    /// values of at most 64 bytes). Hashes written before kept whole key names (and <c>initialize</c>); those
+    /// are used as they are.
+    /// </summary>
+    /// <param name="stored">owner_set, address_set, transport, initialize ('' or null when none).</param>
+    private static (List<string> Sets, List<string> Keys) IndexKeys(string?[] stored)
+    {
+        static bool IsKeyName(string value) => value.StartsWith(RedisKeys.Prefix, StringComparison.Ordinal);
+        var sets = new List<string>(2);
+        var keys = new List<string>(2);
+        if (stored.ElementAtOrDefault(0) is { Length: > 0 } owner)
+        {
+            sets.Add(IsKeyName(owner) ? owner : RedisKeys.OwnerSessions(owner));
+        }
+
+        if (stored.ElementAtOrDefault(1) is { Length: > 0 } address)
+        {
+            sets.Add(IsKeyName(address) ? address : RedisKeys.AddressSessionsOfId(address));
+        }
+
+        if (stored.ElementAtOrDefault(2) is { Length: > 0 } transport)
+        {
+            keys.AddRange(IsKeyName(transport) ? [transport] : [RedisKeys.TransportOfId(transport), RedisKeys.McpSessionOfId(transport)]);
+        }
+
+        if (stored.ElementAtOrDefault(3) is { Length: > 0 } initialize)
+        {
+            keys.Add(initialize);
+        }
+
+        return (sets, keys);
     }
 
     /// <summary>

@@ -88,8 +88,12 @@ public sealed class PaymentApprovals(
     /// status. Throws <see cref="OperationCanceledException"/> when the caller gives up first (the approval then
     /// stays pending: its link still works).
     /// </summary>
-    public async Task<ApprovalStatus> WaitForDecisionAsync(string id, CancellationToken cancellationToken)
+    public async Task<ApprovalStatus> WaitForDecisionAsync(string id, CancellationToken callCancelled)
     {
+        // The call also ends when the client drops its request: over Streamable HTTP a client that cancels closes
+        // the POST, and the SDK keeps the handler running (for resumable streams); nobody would see the payment.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, http.HttpContext?.RequestAborted ?? CancellationToken.None);
+        var cancellationToken = linked.Token;
         while (true)
         {
             var approval = await store.FindAsync(id, cancellationToken);

@@ -64,21 +64,21 @@ public sealed class PaymentConfirmation(
             return;
         }
 
-        var stateful = call.Server.ClientCapabilities?.Elicitation;
-        if (stateful?.Url is not null && approvals.HasPage)
+        // 2026-07-28 clients declare their capabilities on each request (the request-scoped server reports them).
+        var elicitation = (call.Server.ClientCapabilities ?? call.Request?.JsonRpcRequest.Context?.ClientCapabilities)?.Elicitation;
+        if (elicitation is not null && call.Server.IsMrtrSupported)
+        {
+            var mode = elicitation.Url is not null && approvals.HasPage ? UrlMode : FormMode;
+            var issued = await approvals.IssueAsync(call, intent, limits, "mrtr_" + mode, cancellationToken);
+            throw RoundTrip(call, intent, issued.Id, issued.ExpiresAt, mode);
+        }
+        else if (elicitation?.Url is not null && approvals.HasPage)
         {
             await ElicitUrlAsync(call, intent, limits, cancellationToken);
         }
-        else if (stateful is not null && (stateful.Form is not null || stateful.Url is null))
+        else if (elicitation is not null && (elicitation.Form is not null || elicitation.Url is null))
         {
             await ElicitFormAsync(call, intent, limits, cancellationToken);
-        }
-        else if (call.Server.ClientCapabilities is null && call.Server.IsMrtrSupported
-            && call.Request?.JsonRpcRequest.Context?.ClientCapabilities?.Elicitation is { } perRequest)
-        {
-            var mode = perRequest.Url is not null && approvals.HasPage ? UrlMode : FormMode;
-            var issued = await approvals.IssueAsync(call, intent, limits, "mrtr_" + mode, cancellationToken);
-            throw RoundTrip(call, intent, issued.Id, issued.ExpiresAt, mode);
         }
         else
         {

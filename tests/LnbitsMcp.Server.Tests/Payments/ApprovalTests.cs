@@ -3,6 +3,7 @@ using System.Net;
 using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
 using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace LnbitsMcp.Server.Tests.Payments;
 
@@ -216,6 +217,27 @@ public sealed class AnApprovalNobodyDecidesExpires : SandboxServerTests
         Assert.Contains("expired", declined.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(100_000_000, await Sandbox.BalanceMsatAsync(wallet));
         await client.CallErrorAsync("pay_invoice", "confirmation_declined", new { bolt11 = approvedInvoice.Bolt11, approval_id = approved.GetProperty("approval_id").GetString() });
+        Assert.Equal(100_000_000, await Sandbox.BalanceMsatAsync(wallet));
+    }
+
+    [Fact]
+    public async Task AUrlElicitationNobodyAnswersOnThePageEndsAtTheExpiry()
+    {
+        var wallet = await Sandbox.CreateWalletAsync("expiring-elicited", 100_000);
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = Server.McpUrl });
+        await using var client = await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ProtocolVersion = "2025-11-25",
+            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
+            Handlers = new McpClientHandlers { ElicitationHandler = (_, _) => ValueTask.FromResult(new ElicitResult { Action = "accept" }) },
+        }).WaitAsync(ToolCalls.Timeout);
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var started = DateTimeOffset.UtcNow;
+
+        var declined = await client.CallErrorAsync("pay_invoice", "confirmation_declined", new { bolt11 = (await Sandbox.ExternalInvoiceAsync(6_000)).Bolt11 });
+
+        Assert.Contains("expired", declined.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.InRange(DateTimeOffset.UtcNow - started, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
         Assert.Equal(100_000_000, await Sandbox.BalanceMsatAsync(wallet));
     }
 }

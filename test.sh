@@ -21,6 +21,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 
+# The REST debug route's tests run the README's curl line with curl itself.
+if ! command -v curl >/dev/null 2>&1; then
+  echo "test.sh: installing curl (apt-get)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq curl >/dev/null
+fi
+
 # Container tests (tests/LnbitsMcp.Containers.Tests, the AppHost with Redis in podman): podman + runc
 # run containers as root, debootstrap makes the test base image, Debian's docker-registry serves it to
 # the .NET SDK (tests/containers/base-image.sh). Where podman still cannot start a container, those

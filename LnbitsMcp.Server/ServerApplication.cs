@@ -2,6 +2,7 @@ using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Server.Pages;
+using LnbitsMcp.Server.Rest;
 using LnbitsMcp.Server.Security;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
@@ -25,6 +26,7 @@ public static class ServerApplication
         builder.AddSessions();
         builder.AddLnbitsClient();
         builder.AddLnbitsMcpServer();
+        builder.AddRestTools();
 
         var app = builder.Build();
         app.UseJsonErrors();
@@ -34,6 +36,7 @@ public static class ServerApplication
         app.UseCallerAuth();
         app.MapDefaultEndpoints();
         app.MapLnbitsMcp();
+        app.MapRestTools();
         app.MapPages();
         StartupReport.Log(app.Services, app.Configuration, commandLine);
         return app;

@@ -10,9 +10,10 @@ namespace LnbitsMcp.Edge.RateLimiting;
 
 /// <summary>
 /// Token buckets partitioned by MCP session and by client address, with a separate bucket for
-/// requests that open sessions. Over the limit: 429 with <c>Retry-After</c> and a JSON-RPC error
-/// body. Health endpoints are exempt. The client address is the connection's, or the forwarded one
-/// only when the connection comes from a trusted proxy (see <c>ForwardedHeaders</c>).
+/// requests that open sessions and a session-sized one per client address for the REST debug route
+/// (<c>/tools</c>). Over the limit: 429 with <c>Retry-After</c> and a JSON-RPC error body. Health
+/// endpoints are exempt. The client address is the connection's, or the forwarded one only when the
+/// connection comes from a trusted proxy (see <c>ForwardedHeaders</c>).
 /// </summary>
 public static class EdgeRateLimiting
 {
@@ -42,6 +43,13 @@ public static class EdgeRateLimiting
         if (IsExempt(context))
         {
             return RateLimitPartition.GetNoLimiter("exempt");
+        }
+
+        if (IsRestToolCall(context.Request))
+        {
+            // The REST debug route has no MCP session (a session_id, if any, is inside the body): its calls get a
+            // session's bucket per client address, on top of the address's own.
+            return Bucket("rest:" + Address(context), buckets.Session, counter);
         }
 
         if (SessionKey.FromRequest(context.Request) is { } sessionKey)
@@ -84,6 +92,8 @@ public static class EdgeRateLimiting
         context.Request.Path.StartsWithSegments(global::Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)
         || context.Request.Path.StartsWithSegments(global::Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath);
 
+    private static bool IsRestToolCall(HttpRequest request) => request.Path.StartsWithSegments(McpRequestTagging.RestToolsPath);
+
     private static bool OpensSession(HttpRequest request) =>
         (HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments("/mcp"))
         || (HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/sse"));
@@ -96,7 +106,8 @@ public static class EdgeRateLimiting
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var kind = SessionKey.FromRequest(context.Request) is not null ? "session" : OpensSession(context.Request) ? "new_session" : "client_address";
+        var kind = IsRestToolCall(context.Request) ? "rest_tools"
+            : SessionKey.FromRequest(context.Request) is not null ? "session" : OpensSession(context.Request) ? "new_session" : "client_address";
         EdgeMetrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("kind", kind));
         await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status429TooManyRequests,
             $"Rate limit exceeded; retry after {seconds} s.");

@@ -4,7 +4,8 @@ namespace LnbitsMcp.Edge.Routing;
 
 /// <summary>
 /// The edge's routes and cluster (YARP's <c>ReverseProxy</c> section) as lowest-precedence defaults:
-/// /mcp, /sse, /message, and the OAuth and page routes (/.well-known, /oauth, /connections, /approve) to the cluster <c>servers</c>, least-loaded choice, active and passive
+/// /mcp, /sse, /message, the OAuth and page routes (/.well-known, /oauth, /connections, /approve) and the REST debug
+/// route (/tools) to the cluster <c>servers</c>, least-loaded choice, active and passive
 /// health checks, no buffering and a long idle timeout for SSE. Destinations come from
 /// configuration (the AppHost sets one per server instance); any value can be overridden.
 /// </summary>
@@ -31,6 +32,9 @@ public static class ProxyDefaults
         ["ReverseProxy:Routes:connections:Match:Path"] = "/connections/{**rest}",
         ["ReverseProxy:Routes:approve:ClusterId"] = ClusterId,
         ["ReverseProxy:Routes:approve:Match:Path"] = "/approve/{**rest}",
+        // The REST debug route: session-less calls (state in Redis), so any healthy instance too.
+        ["ReverseProxy:Routes:tools:ClusterId"] = ClusterId,
+        ["ReverseProxy:Routes:tools:Match:Path"] = "/tools/{**rest}",
         [$"ReverseProxy:Clusters:{ClusterId}:LoadBalancingPolicy"] = "PowerOfTwoChoices",
         [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Enabled"] = "true",
         [$"ReverseProxy:Clusters:{ClusterId}:HealthCheck:Active:Interval"] = "00:00:05",

@@ -8,12 +8,15 @@ namespace LnbitsMcp.Edge.Telemetry;
 /// Tags the edge's request span with the MCP method and tool it carries, so the trace list shows
 /// <c>tools/call pay_invoice</c> instead of the route. Clients of the 2026-07-28 revision say it in the
 /// <c>Mcp-Method</c> / <c>Mcp-Name</c> headers; for older clients the first JSON-RPC message of a small
-/// POST body is read (buffered, then forwarded unchanged).
+/// POST body is read (buffered, then forwarded unchanged); the REST debug route names the tool in its path.
 /// </summary>
 public static class McpRequestTagging
 {
     public const string MethodHeader = "Mcp-Method";
     public const string NameHeader = "Mcp-Name";
+
+    /// <summary>The REST debug route, <c>POST /tools/{name}</c>: a <c>tools/call</c> of the tool its path names.</summary>
+    public const string RestToolsPath = "/tools";
 
     /// <summary>Bodies up to this size are read for the method; larger ones keep the route name.</summary>
     public const int MaxPeekBytes = 64 * 1024;
@@ -24,9 +27,11 @@ public static class McpRequestTagging
             && HttpMethods.IsPost(context.Request.Method))
         {
             var headers = context.Request.Headers;
-            var (method, toolName) = headers.TryGetValue(MethodHeader, out var methodHeader)
-                ? (methodHeader.ToString(), McpSpanNames.DecodeHeaderValue(headers[NameHeader].ToString()))
-                : await ReadFirstMessageAsync(context.Request, context.RequestAborted);
+            var (method, toolName) = context.Request.Path.StartsWithSegments(RestToolsPath, out var tool)
+                ? (McpSpanNames.ToolsCallMethod, tool.Value?.TrimStart('/'))
+                : headers.TryGetValue(MethodHeader, out var methodHeader)
+                    ? (methodHeader.ToString(), McpSpanNames.DecodeHeaderValue(headers[NameHeader].ToString()))
+                    : await ReadFirstMessageAsync(context.Request, context.RequestAborted);
             McpSpanNames.Tag(activity, method, toolName);
         }
 

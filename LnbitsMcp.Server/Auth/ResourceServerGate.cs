@@ -6,7 +6,7 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Auth;
 
 /// <summary>
-/// Guards the MCP endpoints (<c>/mcp</c>, <c>/sse</c>, <c>/message</c>): a bearer token must be valid, issued for
+/// Guards the MCP endpoints (<c>/mcp</c>, <c>/sse</c>, <c>/message</c>) and the REST route (<c>/tools</c>): a bearer token must be valid, issued for
 /// this server's MCP URL (RFC 8707 audience) and, for built-in tokens, belong to a live connection (revocation
 /// works on the next request, on every instance); mode <c>required</c> refuses requests without a token; a
 /// <c>tools/call</c> of a paying tool without <c>wallet:pay</c> is refused with 403 before it reaches the tool.
@@ -24,7 +24,7 @@ public sealed class ResourceServerGate(
         path.StartsWithSegments(McpEndpoints.StreamableHttpPath)
         || path.StartsWithSegments(McpEndpoints.LegacySsePath)
         || path.StartsWithSegments(McpEndpoints.LegacyMessagePath)
-        || path.StartsWithSegments("/tools");
+        || path.StartsWithSegments(Rest.RestToolEndpoints.Path);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next, bool builtInIssuer)
     {
@@ -91,9 +91,17 @@ public sealed class ResourceServerGate(
             .Where(s => s != "offline_access")
             .Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The paying tool a JSON-RPC POST calls, if any (the body is read and rewound; the request guards cap its size).</summary>
+    /// <summary>
+    /// The paying tool a POST calls, if any: the REST route names it in its path; a JSON-RPC POST in its body (read
+    /// and rewound; the request guards cap its size).
+    /// </summary>
     private async Task<string?> PayingToolCalledAsync(HttpRequest request)
     {
+        if (Rest.RestToolEndpoints.ToolName(request.Path) is { } restTool)
+        {
+            return PayingTools().Contains(restTool) ? restTool : null;
+        }
+
         if (!HttpMethods.IsPost(request.Method) || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
         {
             return null;

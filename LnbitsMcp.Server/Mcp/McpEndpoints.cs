@@ -113,12 +113,13 @@ public static class McpEndpoints
         writer.WriteEndObject();
     }
 
-    private static bool IsJson(string? contentType) =>
+    internal static bool IsJson(string? contentType) =>
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static RequestDelegate FindSdkHandler(WebApplication app, string route, string method)
+    /// <summary>The request delegate the SDK mapped for <paramref name="method"/> <paramref name="route"/> (the REST route runs it in process too).</summary>
+    internal static RequestDelegate FindSdkHandler(WebApplication app, string route, string method)
     {
         var dataSource = app.Services.GetRequiredService<EndpointDataSource>();
         var endpoint = dataSource.Endpoints

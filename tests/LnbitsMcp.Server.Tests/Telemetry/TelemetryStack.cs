@@ -132,6 +132,23 @@ public sealed class TelemetryCapture
         }
     }
 
+    /// <summary>The latest span that matches, waiting up to 30 s for it to be exported.</summary>
+    public async Task<CapturedSpan> WaitForSpanAsync(Func<CapturedSpan, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Spans().LastOrDefault(match) is { } span)
+            {
+                return span;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new Xunit.Sdk.XunitException("No such span. Spans seen:\n" + string.Join('\n', Spans().TakeLast(40)));
+    }
+
     public IReadOnlyList<string> Logs()
     {
         lock (_logs)

@@ -47,11 +47,11 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
 
         await client.CallOkAsync("decode_invoice", new { bolt11 = invoice.Bolt11 });
 
-        var edgeSpan = await WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "tools/call decode_invoice");
+        var edgeSpan = await _stack.Capture.WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "tools/call decode_invoice");
         Assert.Equal("tools/call", edgeSpan.Tag("mcp.method.name"));
         Assert.Equal("decode_invoice", edgeSpan.Tag("mcp.tool.name"));
         Assert.DoesNotContain(_stack.Capture.Spans(), s => s.SpanId == edgeSpan.ParentSpanId); // nothing of ours above it
-        var serverSpan = await WaitForSpanAsync(s => IsRequestTo(s, _stack.Server.Url) && s.TraceId == edgeSpan.TraceId);
+        var serverSpan = await _stack.Capture.WaitForSpanAsync(s => IsRequestTo(s, _stack.Server.Url) && s.TraceId == edgeSpan.TraceId);
         Assert.Equal("tools/call decode_invoice", serverSpan.Name);
         Assert.Equal("decode_invoice", serverSpan.Tag("mcp.tool.name"));
     }
@@ -62,8 +62,8 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
         await using var client = await ConnectThroughEdgeAsync("2025-11-25");
         await client.ListToolsAsync().AsTask().WaitAsync(ToolCalls.Timeout);
 
-        await WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "initialize" && s.Tag("mcp.method.name") == "initialize");
-        await WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "tools/list");
+        await _stack.Capture.WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "initialize" && s.Tag("mcp.method.name") == "initialize");
+        await _stack.Capture.WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "tools/list");
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
 
         await client.CallErrorAsync("pay_invoice", "limit_exceeded", new { bolt11 = overTheLimit.Bolt11 });
 
-        var toolSpan = await WaitForSpanAsync(s => s.Source == "Experimental.ModelContextProtocol" && s.Kind == ActivityKind.Server
+        var toolSpan = await _stack.Capture.WaitForSpanAsync(s => s.Source == "Experimental.ModelContextProtocol" && s.Kind == ActivityKind.Server
             && s.Name == "tools/call pay_invoice" && s.Tag("lnbits_mcp.error_code") == "limit_exceeded");
         Assert.NotEqual(ActivityStatusCode.Error, toolSpan.StatusCode);
         Assert.Null(toolSpan.Tag("error.type"));
@@ -86,22 +86,6 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
         await McpClient.CreateAsync(
             new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
             new McpClientOptions { ProtocolVersion = protocolVersion }).WaitAsync(ToolCalls.Timeout);
-
-    private async Task<CapturedSpan> WaitForSpanAsync(Func<CapturedSpan, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_stack.Capture.Spans().LastOrDefault(match) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new Xunit.Sdk.XunitException("No such span. Spans seen:\n" + string.Join('\n', _stack.Capture.Spans().TakeLast(40)));
-    }
 
     internal static bool IsRequestTo(CapturedSpan span, Uri host) =>
         span.Source == "Microsoft.AspNetCore" && span.Tag("server.port") == host.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -152,10 +152,10 @@ public sealed class TheApprovalPageInABrowser(ApprovalPageStack stack) : IClassF
         await using var aliceProfile = await stack.Browser.NewProfileAsync();
         await using var bobProfile = await stack.Browser.NewProfileAsync();
         await using var strangerProfile = await stack.Browser.NewProfileAsync();
-        var alicePage = await aliceProfile.NewPageAsync();
+        var (_, aliceToken, _) = await new OAuthFlow(stack.Server.Url).ConnectAsync(await aliceProfile.NewPageAsync(), new WalletChoice(stack.Sandbox.Url, aliceWallet.AdminKey));
+        await new OAuthFlow(stack.Server.Url).ConnectAsync(await bobProfile.NewPageAsync(), new WalletChoice(stack.Sandbox.Url, bobWallet.AdminKey));
+        var alicePage = await aliceProfile.NewPageAsync(); // new tabs of the same browsers (cookies): the connect tabs may still be following their redirect
         var bobPage = await bobProfile.NewPageAsync();
-        var (_, aliceToken, _) = await new OAuthFlow(stack.Server.Url).ConnectAsync(alicePage, new WalletChoice(stack.Sandbox.Url, aliceWallet.AdminKey));
-        await new OAuthFlow(stack.Server.Url).ConnectAsync(bobPage, new WalletChoice(stack.Sandbox.Url, bobWallet.AdminKey));
         await using var alice = await ConnectWithTokenAsync(aliceToken);
         var bolt11 = await InvoiceAsync(6_000, "oauth");
         var required = await alice.CallErrorAsync("pay_invoice", "confirmation_required", new { bolt11 });

@@ -72,10 +72,7 @@ public sealed class ClientsThatCanAskThePersonAreSentToTheApprovalPage : Sandbox
         Assert.Equal("url", asked!.Mode);
         Assert.StartsWith(new Uri(Server.Url, "/approve/ap_").AbsoluteUri, asked.Url, StringComparison.Ordinal);
         Assert.Contains("6000 sats", asked.Message, StringComparison.Ordinal);
-        var outcome = result.IsError == true
-            ? result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString()
-            : result.StructuredContent!.Value.GetProperty("status").GetString();
-        Assert.Equal(expected, outcome);
+        Assert.Equal(expected, ToolCalls.Outcome(result));
         Assert.Equal(expected == "success" ? 1 : 0, (await Sandbox.PaymentsAsync(wallet)).Count(p => p.GetProperty("amount").GetInt64() < 0));
     }
 
@@ -140,10 +137,7 @@ public sealed class ClientsThatCanAskThePersonAreSentToTheApprovalPage : Sandbox
 
         Assert.NotEqual("url", asked!.Mode);
         Assert.Contains("confirm", asked.RequestedSchema!.Properties.Keys);
-        var outcome = result.IsError == true
-            ? result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString()
-            : result.StructuredContent!.Value.GetProperty("status").GetString();
-        Assert.Equal(expected, outcome);
+        Assert.Equal(expected, ToolCalls.Outcome(result));
         Assert.Equal(confirm ? 1 : 0, (await Sandbox.PaymentsAsync(wallet)).Count(p => p.GetProperty("amount").GetInt64() < 0));
     }
 

@@ -164,8 +164,7 @@ public sealed class PaymentsAboveTheThresholdWaitForAPersonOnTheApprovalPage : I
         foreach (var attempt in attempts)
         {
             var result = await model.CallRawAsync("pay_invoice", attempt);
-            var outcome = result.IsError == true ? result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString() : result.StructuredContent!.Value.GetProperty("status").GetString();
-            Assert.Contains(outcome, new[] { "confirmation_required", "confirmation_declined", "dry_run" });
+            Assert.Contains(ToolCalls.Outcome(result), new[] { "confirmation_required", "confirmation_declined", "dry_run" });
         }
 
         await model.CallErrorAsync("set_payment_limits", "limit_exceeded", new { session_id = payer.SessionId, confirm_above_sats = 20_000 });

@@ -192,7 +192,7 @@ public sealed class AnApprovalNobodyDecidesExpires : SandboxServerTests
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Payments:ConfirmAboveSats"] = "5000",
-        ["Payments:ApprovalLifetime"] = "00:00:02",
+        ["Payments:ApprovalLifetime"] = "00:00:04",
     };
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class AnApprovalNobodyDecidesExpires : SandboxServerTests
         var approved = await client.CallErrorAsync("pay_invoice", "confirmation_required", new { bolt11 = approvedInvoice.Bolt11 });
         await ApprovalPages.DecideOkAsync(ApprovalPages.Url(approved));
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Task.Delay(TimeSpan.FromSeconds(4.5));
 
         using var http = new HttpClient { Timeout = ToolCalls.Timeout };
         using var page = await http.GetAsync(ApprovalPages.Url(required));
@@ -236,7 +236,7 @@ public sealed class AnApprovalNobodyDecidesExpires : SandboxServerTests
         var declined = await client.CallErrorAsync("pay_invoice", "confirmation_declined", new { bolt11 = (await Sandbox.ExternalInvoiceAsync(6_000)).Bolt11 });
 
         Assert.Contains("expired", declined.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.InRange(DateTimeOffset.UtcNow - started, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
+        Assert.InRange(DateTimeOffset.UtcNow - started, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(30));
         Assert.Equal(100_000_000, await Sandbox.BalanceMsatAsync(wallet));
     }
 }

@@ -42,6 +42,8 @@ public static partial class CommandLineHostingExtensions
             // Configuration rules win over SetMinimumLevel: appsettings' "Default": "Information" would hide every debug line.
             settings["Logging:LogLevel:Default"] = "Debug";
             settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Information";
+            settings["Logging:LogLevel:ModelContextProtocol"] = "Debug"; // appsettings keep these per-call lines at Warning
+            settings["Logging:LogLevel:System.Net.Http.HttpClient"] = "Debug";
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
 

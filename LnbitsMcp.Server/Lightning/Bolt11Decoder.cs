@@ -52,20 +52,46 @@ public static class Bolt11Decoder
 
     private static readonly BigInteger HalfOrder = GroupOrder / 2;
 
+    /// <summary>How many recently decoded invoices are kept (see <see cref="TryDecode"/>).</summary>
+    public const int RecentCapacity = 1024;
+
+    private static readonly RecentInvoices s_recent = new(RecentCapacity);
+
     /// <summary>
     /// Decodes <paramref name="text"/> (optionally prefixed with <c>lightning:</c>, any case; all upper or all
     /// lower case). Never throws: on failure <paramref name="error"/> is a short message suitable for
     /// <c>invalid_invoice: &lt;message&gt;</c>.
     /// </summary>
+    /// <remarks>
+    /// The result depends on the text alone (expiry is judged by the caller against its clock), so the
+    /// last <see cref="RecentCapacity"/> valid invoices are kept: decoding the same invoice again (decode,
+    /// then pay_invoice with a dry run and a confirmation) skips the signature check, the bulk of the cost.
+    /// Invalid texts are never kept; when full, the set starts over.
+    /// </remarks>
     public static bool TryDecode(
         string? text,
         [NotNullWhen(true)] out Bolt11Invoice? invoice,
         [NotNullWhen(false)] out string? error)
     {
+        if (text is not null && s_recent.Find(text) is { } recent)
+        {
+            invoice = recent;
+            error = null;
+            return true;
+        }
+
         invoice = null;
         try
         {
-            return TryDecodeCore(text, out invoice, out error);
+            if (!TryDecodeCore(text, out var decoded, out error) || decoded is null)
+            {
+                error ??= "malformed invoice";
+                return false;
+            }
+
+            s_recent.Keep(text!, decoded);
+            invoice = decoded;
+            return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -597,5 +623,25 @@ public static class Bolt11Decoder
     {
         error = message;
         return false;
+    }
+}
+
+/// <summary>The last valid invoices decoded, by their exact text; when full, it starts over (bounded memory, no bookkeeping per read).</summary>
+public sealed class RecentInvoices(int capacity)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Bolt11Invoice> _invoices = new(StringComparer.Ordinal);
+
+    public int Count => _invoices.Count;
+
+    public Bolt11Invoice? Find(string text) => _invoices.TryGetValue(text, out var invoice) ? invoice : null;
+
+    public void Keep(string text, Bolt11Invoice invoice)
+    {
+        if (_invoices.Count >= capacity)
+        {
+            _invoices.Clear();
+        }
+
+        _invoices[text] = invoice;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing.Patterns;
 
@@ -65,27 +66,98 @@ public static class McpEndpoints
     /// <summary>
     /// The id of a JSON-RPC request whose <c>params</c> is neither an object nor an array (JSON-RPC 2.0
     /// §4.2: params are structured), which the SDK would answer with a generic internal error; else null.
+    /// The body is not parsed twice: its bytes are looked at in Kestrel's request pipe without being
+    /// consumed (the SDK then reads them once), and only as far as the <c>params</c> token, which
+    /// JSON-RPC messages carry near their start. Only a body with bad params is parsed (for its id).
     /// </summary>
     private static async Task<JsonElement?> FindUnstructuredParamsAsync(HttpRequest request)
     {
-        request.EnableBuffering();
+        var body = request.BodyReader;
+        while (true)
+        {
+            var read = await body.ReadAsync(request.HttpContext.RequestAborted);
+            var buffer = read.Buffer;
+            var verdict = ScanParams(buffer, read.IsCompleted);
+            if (verdict == ParamsVerdict.NeedMore)
+            {
+                body.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+
+            try
+            {
+                return verdict == ParamsVerdict.Unstructured ? RequestIdOfUnstructured(buffer) : null;
+            }
+            finally
+            {
+                body.AdvanceTo(buffer.Start); // nothing consumed: the SDK reads the whole body
+            }
+        }
+    }
+
+    private enum ParamsVerdict
+    {
+        Fine,
+        Unstructured,
+        NeedMore,
+    }
+
+    private static ParamsVerdict ScanParams(ReadOnlySequence<byte> buffer, bool complete)
+    {
+        var more = complete ? ParamsVerdict.Fine : ParamsVerdict.NeedMore; // a complete body that ends early is not ours to judge
         try
         {
-            using var message = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
-            return message.RootElement.ValueKind == JsonValueKind.Object
-                && message.RootElement.TryGetProperty("params", out var parameters)
-                && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)
-                && message.RootElement.TryGetProperty("method", out _)
-                    ? message.RootElement.TryGetProperty("id", out var id) ? id.Clone() : default(JsonElement)
-                    : null;
+            var json = new Utf8JsonReader(buffer, complete, default);
+            if (!json.Read())
+            {
+                return more;
+            }
+
+            if (json.TokenType != JsonTokenType.StartObject)
+            {
+                return ParamsVerdict.Fine; // a batch or not a message: the SDK answers
+            }
+
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+            {
+                var isParams = json.ValueTextEquals("params"u8);
+                if (!json.Read())
+                {
+                    return more;
+                }
+
+                if (isParams)
+                {
+                    return json.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? ParamsVerdict.Fine : ParamsVerdict.Unstructured;
+                }
+
+                if (!json.TrySkip())
+                {
+                    return more;
+                }
+            }
+
+            return json.TokenType == JsonTokenType.EndObject ? ParamsVerdict.Fine : more;
         }
         catch (JsonException)
         {
-            return null; // not JSON at all: the SDK answers that itself
+            return ParamsVerdict.Fine; // not JSON at all: the SDK answers that itself
         }
-        finally
+    }
+
+    private static JsonElement? RequestIdOfUnstructured(ReadOnlySequence<byte> body)
+    {
+        try
         {
-            request.Body.Position = 0;
+            var reader = new Utf8JsonReader(body);
+            using var message = JsonDocument.ParseValue(ref reader);
+            return message.RootElement.TryGetProperty("method", out _)
+                ? message.RootElement.TryGetProperty("id", out var id) ? id.Clone() : default(JsonElement)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

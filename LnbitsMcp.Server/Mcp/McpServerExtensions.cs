@@ -69,18 +69,22 @@ public static class McpServerExtensions
 
     /// <summary>
     /// SSE event streams are stored so that POST streams carry a priming event and <c>retry</c>, and
-    /// <c>Last-Event-ID</c> resumes: with Redis there (any instance resumes), otherwise in a size-capped
-    /// in-process cache (one instance).
+    /// <c>Last-Event-ID</c> resumes: with Redis in <see cref="RedisEventStreamStore"/> (any instance resumes),
+    /// otherwise in a size-capped in-process cache (one instance).
     /// </summary>
     /// Stateful sessions are deliberate here (MCP9006): clients of 2025-11-25 and earlier need them.
 #pragma warning disable MCP9006
     private static IMcpServerBuilder WithEventStreamStore(this IMcpServerBuilder mcp, IHostApplicationBuilder builder)
     {
-        if (!builder.UsesRedis())
+        if (builder.UsesRedis())
         {
-            builder.Services.AddDistributedMemoryCache(cache => cache.SizeLimit = InProcessEventStoreBytes);
+            builder.Services.AddSingleton<RedisEventStreamStore>();
+            builder.Services.AddOptions<HttpServerTransportOptions>().PostConfigure<RedisEventStreamStore>((options, store) =>
+                options.EventStreamStore = new RetryAdvertisingEventStreamStore(store, EventStreamRetry));
+            return mcp;
         }
 
+        builder.Services.AddDistributedMemoryCache(cache => cache.SizeLimit = InProcessEventStoreBytes);
         builder.Services.PostConfigure<HttpServerTransportOptions>(options =>
         {
             if (options.EventStreamStore is { } store and not RetryAdvertisingEventStreamStore)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Runtime.ExceptionServices;
 
@@ -108,25 +109,32 @@ public sealed class SsrfGuardHandler(SsrfGuardOptions options, bool refuseCrossO
             throw new ResponseTooLargeException(host, max);
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        using var body = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? 0, max));
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                if (body.Length + read > max)
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    response.Dispose();
-                    throw new ResponseTooLargeException(host, max);
-                }
+                    if (body.Length + read > max)
+                    {
+                        response.Dispose();
+                        throw new ResponseTooLargeException(host, max);
+                    }
 
-                body.Write(buffer, 0, read);
+                    body.Write(buffer, 0, read);
+                }
             }
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
 
-        var limited = new ByteArrayContent(body.ToArray());
+        var limited = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
         foreach (var header in response.Content.Headers)
         {
             if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))

@@ -19,8 +19,8 @@ namespace LnbitsMcp.Server.Sessions;
 /// <item>No key is written by every user's calls (a hot key on one node): a global figure is
 /// sharded, as <see cref="LiveSessions"/> is.</item>
 /// </list>
-/// Single-key names from before these rules (<see cref="DataProtectionKeys"/>, the MCP event
-/// streams, the edge's routes) are only ever used by single-key commands and keep their names.
+/// Single-key names from before these rules (<see cref="DataProtectionKeys"/>, the edge's routes) are
+/// only ever used by single-key commands and keep their names.
 /// </summary>
 public static class RedisKeys
 {
@@ -28,9 +28,6 @@ public static class RedisKeys
 
     /// <summary>The Data Protection key ring (one list, read and appended by single-key commands).</summary>
     public const string DataProtectionKeys = Prefix + "data-protection-keys";
-
-    /// <summary>Prefix of the distributed cache behind the MCP SDK's resumable event streams (one key per entry).</summary>
-    public const string McpEventsPrefix = Prefix + "mcp-events:";
 
     /// <summary>Shards of the live-sessions index: a session is counted in the shard of its key's first hex digit.</summary>
     public const int LiveSessionShards = 16;
@@ -46,16 +43,25 @@ public static class RedisKeys
     public static string Session(string sessionKey) => Key("s", sessionKey);
 
     /// <summary>Which session an MCP transport session (<c>Mcp-Session-Id</c> / SSE <c>sessionId</c>) is bound to.</summary>
-    public static string Transport(string transportSessionId) => Key("t", Hashed(transportSessionId), "session");
+    public static string Transport(string transportSessionId) => TransportOfId(Hashed(transportSessionId));
+
+    /// <summary><see cref="Transport"/> by the transport's id (its hash, as a session's hash keeps it).</summary>
+    public static string TransportOfId(string transportId) => Key("t", transportId, "session");
 
     /// <summary>An MCP transport session's initialize parameters, for continuing it on another instance.</summary>
-    public static string McpSession(string transportSessionId) => Key("t", Hashed(transportSessionId), "initialize");
+    public static string McpSession(string transportSessionId) => McpSessionOfId(Hashed(transportSessionId));
+
+    /// <summary><see cref="McpSession"/> by the transport's id (its hash, as a session's hash keeps it).</summary>
+    public static string McpSessionOfId(string transportId) => Key("t", transportId, "initialize");
 
     /// <summary>The live sessions of an authenticated owner (sorted set, scores = expiry), for the per-owner cap.</summary>
     public static string OwnerSessions(string ownerKey) => Key("owner", ownerKey, "sessions");
 
     /// <summary>The live sessions created from a client address (sorted set, scores = expiry), for the per-address cap.</summary>
-    public static string AddressSessions(string clientAddress) => Key("address", Hashed(clientAddress), "sessions");
+    public static string AddressSessions(string clientAddress) => AddressSessionsOfId(Hashed(clientAddress));
+
+    /// <summary><see cref="AddressSessions"/> by the address's id (its hash, as a session's hash keeps it).</summary>
+    public static string AddressSessionsOfId(string addressId) => Key("address", addressId, "sessions");
 
     /// <summary>One shard of the live-sessions index (sorted set, scores = expiry) behind the active-sessions metric.</summary>
     public static string LiveSessions(int shard) => Key("live", shard.ToString("x", System.Globalization.CultureInfo.InvariantCulture), "sessions");
@@ -79,6 +85,9 @@ public static class RedisKeys
     /// <summary>One caller's (session's, header credential's) sub-ledger inside its wallet's ledger.</summary>
     public static string CallerBudget(string walletKey, string ledgerKey) =>
         walletKey == ledgerKey ? Budget(walletKey) : Ledger(walletKey, "session:" + Hashed(ledgerKey));
+
+    /// <summary>A resumable SSE event stream (hash: its events, completion, mode), by a hash of its identity (MCP session, stream, start).</summary>
+    public static string EventStream(string streamIdentity) => Key("stream", Hashed(streamIdentity));
 
     /// <summary>A one-time confirmation token's grant, by the token's hash.</summary>
     public static string ConfirmationToken(string tokenKey) => Key("confirm", tokenKey);

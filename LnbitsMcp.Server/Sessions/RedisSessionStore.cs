@@ -9,8 +9,12 @@ namespace LnbitsMcp.Server.Sessions;
 /// <summary>
 /// Sessions in Redis, shared by every server instance, on one node or a Redis Cluster (every script
 /// touches the keys of one hash slot only; see <see cref="RedisKeys"/>).
-/// <para>One hash per session (<c>doc</c> with encrypted credentials, <c>last</c> access time) expires
-/// by Redis TTL after the idle timeout; every read slides it in the same round trip (a Lua script).</para>
+/// <para>One hash per session (<c>doc</c> with encrypted credentials, its version <c>v</c>, <c>last</c> slide
+/// time, its own idle timeout <c>ttl</c>) expires by Redis TTL after the idle timeout. A read is one round trip (a Lua script) that slides the
+/// expiry at most every <see cref="SlideInterval"/> (to the idle timeout plus that interval, so a used session
+/// never expires earlier than an idle timeout after its last use) and returns the document only when its
+/// version differs from the one this instance holds decrypted: a session document is decrypted once per
+/// version, not once per call.</para>
 /// <para>The caps and the count use sorted sets of other slots (per owner, per client address, and 16
 /// shards of live sessions) whose scores are expiry times. A session enters them when it is created
 /// (the caps checked and the entry added atomically per set) and renews its entries, and its transport
@@ -50,36 +54,43 @@ public sealed class RedisSessionStore(
         """);
 
     private static readonly LuaScript s_create = LuaScript.Prepare("""
-        redis.call('HSET', @key, 'doc', @doc, 'last', @now, 'renewed', @now, 'owner_set', @ownerSet, 'address_set', @addressSet, 'ttl', @ttl)
+        redis.call('HSET', @key, 'doc', @doc, 'v', 1, 'last', @now, 'renewed', @now, 'owner_set', @owner, 'address_set', @address, 'ttl', @ttl)
         redis.call('PEXPIRE', @key, @ttl)
         return 1
         """);
 
-    // Reads a session and slides its expiry; when its index entries are due for renewal, also returns
-    // the names of the keys to renew (stored at creation and binding; renewed by the caller, as they
-    // live in other slots).
+    // Reads a session's version (and its document when the caller's known version differs), slides its
+    // expiry when the last slide is older than slideBefore, and, when its index entries are due for
+    // renewal, returns the names of the keys to renew (stored at creation and binding; renewed by the
+    // caller, as they live in other slots). Reply: {version, doc or false[, owner set, address set,
+    // transport, initialize]}; false when the session is gone.
     private static readonly LuaScript s_touch = LuaScript.Prepare("""
-        local values = redis.call('HMGET', @key, 'doc', 'renewed', 'owner_set', 'address_set', 'transport', 'initialize', 'ttl')
-        if not values[1] then return false end
-        redis.call('PEXPIRE', @key, tonumber(values[7] or @ttl))
-        if tonumber(values[2] or '0') > tonumber(@renewBefore) then
+        local values = redis.call('HMGET', @key, 'v', 'last', 'renewed', 'owner_set', 'address_set', 'transport', 'initialize', 'ttl')
+        if not values[2] then return false end
+        local version = values[1] or '0'
+        local doc = false
+        if version ~= @known then doc = redis.call('HGET', @key, 'doc') end
+        if tonumber(values[2]) <= tonumber(@slideBefore) then
+          redis.call('PEXPIRE', @key, tonumber(values[8] or @ttl) + tonumber(@slide))
           redis.call('HSET', @key, 'last', @now)
-          return {values[1]}
         end
-        redis.call('HSET', @key, 'last', @now, 'renewed', @now)
-        return {values[1], values[3] or '', values[4] or '', values[5] or '', values[6] or ''}
+        if tonumber(values[3] or '0') > tonumber(@renewBefore) then return {version, doc} end
+        redis.call('HSET', @key, 'renewed', @now)
+        return {version, doc, values[4] or '', values[5] or '', values[6] or '', values[7] or ''}
         """);
 
+    // Replaces a live session's document; returns its new version (0 when the session is gone).
     private static readonly LuaScript s_save = LuaScript.Prepare("""
         if redis.call('EXISTS', @key) == 0 then return 0 end
         redis.call('HSET', @key, 'doc', @doc, 'last', @now)
-        redis.call('PEXPIRE', @key, tonumber(redis.call('HGET', @key, 'ttl') or @ttl))
-        return 1
+        redis.call('PEXPIRE', @key, tonumber(redis.call('HGET', @key, 'ttl') or @ttl) + tonumber(@slide))
+        return redis.call('HINCRBY', @key, 'v', 1)
         """);
 
     private static readonly LuaScript s_bind = LuaScript.Prepare("""
         if redis.call('EXISTS', @key) == 0 then return 0 end
-        redis.call('HSET', @key, 'transport', @transport, 'initialize', @initialize)
+        redis.call('HSET', @key, 'transport', @transport)
+        redis.call('HDEL', @key, 'initialize')
         return 1
         """);
 
@@ -89,8 +100,20 @@ public sealed class RedisSessionStore(
         """);
 
     private readonly MemoryCache _transports = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
     private TimeSpan IdleTimeout => options.Value.IdleTimeout;
+
+    /// <summary>
+    /// A read slides a session's expiry only when the last slide is older than this: 5 seconds, or a tenth
+    /// of a short idle timeout. The slide sets the expiry to the idle timeout plus this interval.
+    /// </summary>
+    public TimeSpan SlideInterval => SlideIntervalFor(IdleTimeout);
+
+    public static TimeSpan SlideIntervalFor(TimeSpan idleTimeout) => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, idleTimeout.Ticks / 10));
+
+    /// <summary>How many decrypted session documents this instance holds (a test reads it).</summary>
+    public int CachedDocuments => _documents.Count;
 
     /// <summary>How often a used session renews its index entries and transport binding.</summary>
     private TimeSpan RenewalInterval => IdleTimeout / 4;
@@ -136,11 +159,12 @@ public sealed class RedisSessionStore(
                     doc = serializer.Serialize(session),
                     now = now.ToUnixTimeMilliseconds(),
                     ttl = (long)idle.TotalMilliseconds,
-                    ownerSet = ownerSet ?? string.Empty,
-                    addressSet = addressSet ?? string.Empty,
+                    owner = request.Owner ?? string.Empty,
+                    address = request.ClientAddress is null ? string.Empty : RedisKeys.Hashed(request.ClientAddress),
                 }),
                 IndexAsync(RedisKeys.LiveSessionsOf(session.Key), session.Key, now));
             await redis.WaitForReplicaAsync(RedisKeys.Session(session.Key));
+            Remember(session.Key, new CachedDocument("1", session));
         }
         catch (Exception ex) when (RedisFailure.Is(ex))
         {
@@ -154,25 +178,37 @@ public sealed class RedisSessionStore(
     public async Task<AppSession?> FindAsync(string sessionKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var cached = _documents.Get<CachedDocument>(sessionKey);
         var result = await Database.ScriptEvaluateAsync(s_touch, new
         {
             key = (RedisKey)RedisKeys.Session(sessionKey),
             now = now.ToUnixTimeMilliseconds(),
             ttl = (long)IdleTimeout.TotalMilliseconds,
+            slide = (long)SlideInterval.TotalMilliseconds,
+            slideBefore = (now - SlideInterval).ToUnixTimeMilliseconds(),
             renewBefore = (now - RenewalInterval).ToUnixTimeMilliseconds(),
+            known = cached?.Version ?? string.Empty,
         });
         if (result.IsNull)
         {
+            _documents.Remove(sessionKey);
             return null;
         }
 
         var values = (RedisResult[])result!;
-        if (values.Length > 1)
+        if (values.Length > 2)
         {
-            await RenewAsync(sessionKey, [.. values.Skip(1).Select(v => (string?)v)], now);
+            await RenewAsync(sessionKey, [.. values.Skip(2).Select(v => (string?)v)], now);
         }
 
-        return serializer.Deserialize(sessionKey, (string)values[0]!, now);
+        var version = (string)values[0]!;
+        if (cached is null || cached.Version != version)
+        {
+            cached = new CachedDocument(version, serializer.Deserialize(sessionKey, (string)values[1]!, now));
+            Remember(sessionKey, cached);
+        }
+
+        return cached.Session with { LastAccessedAt = now };
     }
 
     public async Task<AppSession?> FindByTransportAsync(string transportSessionId, CancellationToken cancellationToken)
@@ -210,8 +246,7 @@ public sealed class RedisSessionStore(
             Database.ScriptEvaluateAsync(s_bind, new
             {
                 key = (RedisKey)RedisKeys.Session(sessionKey),
-                transport = transportKey,
-                initialize = initializeKey,
+                transport = RedisKeys.Hashed(transportSessionId),
             }));
         await redis.WaitForReplicaAsync(transportKey);
         Remember(transportKey, sessionKey);
@@ -221,18 +256,21 @@ public sealed class RedisSessionStore(
     {
         var now = time.GetUtcNow();
         var key = RedisKeys.Session(session.Key);
-        var saved = await Database.ScriptEvaluateAsync(s_save, new
+        var version = (long)await Database.ScriptEvaluateAsync(s_save, new
         {
             key = (RedisKey)key,
             doc = serializer.Serialize(session),
             now = now.ToUnixTimeMilliseconds(),
             ttl = (long)IdleTimeout.TotalMilliseconds,
+            slide = (long)SlideInterval.TotalMilliseconds,
         });
-        if ((int)saved != 1)
+        if (version == 0)
         {
+            _documents.Remove(session.Key);
             return false;
         }
 
+        Remember(session.Key, new CachedDocument(version.ToString(CultureInfo.InvariantCulture), session));
         await redis.WaitForReplicaAsync(key);
         return true;
     }
@@ -246,7 +284,11 @@ public sealed class RedisSessionStore(
         return counts.Sum(count => (long)count);
     }
 
-    public void Dispose() => _transports.Dispose();
+    public void Dispose()
+    {
+        _transports.Dispose();
+        _documents.Dispose();
+    }
 
     private async Task<(bool Admitted, long Count)> AdmitAsync(string? set, int cap, string sessionKey, DateTimeOffset now)
     {
@@ -300,12 +342,13 @@ public sealed class RedisSessionStore(
     /// Best effort: when a node fails meanwhile the call still gets its session, and the renewal is
     /// marked due again so that the next call retries it.
     /// </summary>
-    /// <param name="names">owner set, address set, transport key, initialize key ('' when none).</param>
-    private async Task RenewAsync(string sessionKey, string?[] names, DateTimeOffset now)
+    /// <param name="stored">The hash's owner, address and transport ids ('' when none; see <see cref="IndexKeys"/>).</param>
+    private async Task RenewAsync(string sessionKey, string?[] stored, DateTimeOffset now)
     {
+        var (sets, keys) = IndexKeys(stored);
         var renewals = new List<Task> { IndexAsync(RedisKeys.LiveSessionsOf(sessionKey), sessionKey, now) };
-        renewals.AddRange(names.Take(2).Where(set => !string.IsNullOrEmpty(set)).Select(set => IndexAsync(set!, sessionKey, now)));
-        renewals.AddRange(names.Skip(2).Where(key => !string.IsNullOrEmpty(key)).Select(key => ExtendAsync(key!)));
+        renewals.AddRange(sets.Select(set => IndexAsync(set, sessionKey, now)));
+        renewals.AddRange(keys.Select(ExtendAsync));
         try
         {
             await Task.WhenAll(renewals);
@@ -322,6 +365,53 @@ public sealed class RedisSessionStore(
             }
         }
     }
+
+    /// <summary>
+    /// The keys a session keeps alive, from what its hash stores: the ids of its owner, client address and
+    /// transport (<c>owner_set</c>, <c>address_set</c>, <c>transport</c>), not the keys' names, so that every
+    /// value of an idle session's hash stays short and Redis keeps it in its compact encoding (a listpack,
+    /// values of at most 64 bytes). Hashes written before kept whole key names (and <c>initialize</c>); those
+    /// are used as they are.
+    /// </summary>
+    /// <param name="stored">owner_set, address_set, transport, initialize ('' or null when none).</param>
+    private static (List<string> Sets, List<string> Keys) IndexKeys(string?[] stored)
+    {
+        static bool IsKeyName(string value) => value.StartsWith(RedisKeys.Prefix, StringComparison.Ordinal);
+        var sets = new List<string>(2);
+        var keys = new List<string>(2);
+        if (stored.ElementAtOrDefault(0) is { Length: > 0 } owner)
+        {
+            sets.Add(IsKeyName(owner) ? owner : RedisKeys.OwnerSessions(owner));
+        }
+
+        if (stored.ElementAtOrDefault(1) is { Length: > 0 } address)
+        {
+            sets.Add(IsKeyName(address) ? address : RedisKeys.AddressSessionsOfId(address));
+        }
+
+        if (stored.ElementAtOrDefault(2) is { Length: > 0 } transport)
+        {
+            keys.AddRange(IsKeyName(transport) ? [transport] : [RedisKeys.TransportOfId(transport), RedisKeys.McpSessionOfId(transport)]);
+        }
+
+        if (stored.ElementAtOrDefault(3) is { Length: > 0 } initialize)
+        {
+            keys.Add(initialize);
+        }
+
+        return (sets, keys);
+    }
+
+    /// <summary>
+    /// Keeps a session's decrypted document with its version (a few minutes unused at most; bounded). A
+    /// version written by any instance differs from it, so the next read fetches and decrypts the new one.
+    /// </summary>
+    private void Remember(string sessionKey, CachedDocument document) =>
+        _documents.Set(sessionKey, document, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = DocumentCacheLifetime });
+
+    private static readonly TimeSpan DocumentCacheLifetime = TimeSpan.FromMinutes(5);
+
+    private sealed record CachedDocument(string Version, AppSession Session);
 
     private void Remember(string transportKey, string sessionKey) =>
         _transports.Set(transportKey, sessionKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RenewalInterval });

@@ -31,6 +31,9 @@ public sealed record SessionDocument
     }
 }
 
+// Absent values are left out (read back as null): an idle session's document stays short enough for Redis
+// to keep its hash compact (RedisSessionStore).
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SessionDocument))]
 public sealed partial class SessionDocumentJson : JsonSerializerContext;
 

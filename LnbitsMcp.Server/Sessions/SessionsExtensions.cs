@@ -5,10 +5,7 @@ using LnbitsMcp.Server.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using StackExchange.Redis;
 
@@ -76,16 +73,6 @@ public static class SessionsExtensions
         builder.Services.AddSingleton<IConfirmationTokens, RedisConfirmationTokens>();
         builder.Services.AddSingleton<IPaymentApprovalStore, RedisPaymentApprovalStore>();
         builder.Services.AddSingleton<ISessionMigrationHandler, RedisSessionMigrationHandler>();
-        builder.Services.AddOptions<RedisCacheOptions>()
-            .Configure<IServiceProvider>((options, services) =>
-            {
-                options.InstanceName = RedisKeys.McpEventsPrefix;
-                options.ConnectionMultiplexerFactory = () => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
-            });
-        builder.Services.AddSingleton<IDistributedCache>(services => new ProtectedDistributedCache(
-            new RedisCache(services.GetRequiredService<IOptions<RedisCacheOptions>>()),
-            services.GetRequiredService<IDataProtectionProvider>(),
-            services.GetRequiredService<ILogger<ProtectedDistributedCache>>()));
     }
 
     public static IHostApplicationBuilder AddLnbitsClient(this IHostApplicationBuilder builder)

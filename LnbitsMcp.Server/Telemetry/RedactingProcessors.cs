@@ -9,12 +9,18 @@ public sealed class RedactingActivityProcessor : BaseProcessor<Activity>
 {
     public override void OnEnd(Activity data)
     {
-        foreach (var (key, value) in data.TagObjects.ToList())
+        List<KeyValuePair<string, object?>>? changes = null; // tags cannot change while they are enumerated
+        foreach (ref readonly var tag in data.EnumerateTagObjects())
         {
-            if (value is not null && TelemetryText.ScrubValue(key, value) is var scrubbed && !Same(value, scrubbed))
+            if (tag.Value is { } value && TelemetryText.ScrubValue(tag.Key, value) is var scrubbed && !Same(value, scrubbed))
             {
-                data.SetTag(key, scrubbed);
+                (changes ??= []).Add(KeyValuePair.Create(tag.Key, scrubbed));
             }
+        }
+
+        foreach (var (key, scrubbed) in changes ?? [])
+        {
+            data.SetTag(key, scrubbed);
         }
 
         if (data.StatusDescription is { } status)

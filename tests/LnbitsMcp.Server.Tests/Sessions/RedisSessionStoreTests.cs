@@ -67,4 +67,61 @@ public sealed class RedisSessionStoreTests : SessionStoreContract
         Assert.Equal("1", calls.GetValueOrDefault("evalsha") ?? calls.GetValueOrDefault("eval"));
         Assert.DoesNotContain("get", calls.Keys);
     }
+
+    [Fact]
+    public async Task AnIdleSessionOfAClientAddressBoundToATransportIsKeptAsOneCompactHash()
+    {
+        var store = await CreateStoreAsync(new SessionsOptions());
+        var created = await store.CreateAsync(new SessionCreation(null, "10.7.0.1"), default);
+        await store.BindTransportAsync("transport-compact", created.Session.Key, default);
+
+        // Redis keeps a small hash whose values are at most 64 bytes as a listpack (a few hundred bytes),
+        // any longer value turns it into a hash table (about three times the memory).
+        var encoding = (string?)await _redis.Connection.GetDatabase().ExecuteAsync("OBJECT", "ENCODING", RedisKeys.Session(created.Session.Key));
+        Assert.Equal("listpack", encoding);
+        Assert.Equal(created.Session.Key, (await store.FindByTransportAsync("transport-compact", default))?.Key);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AUsedSessionRenewsItsCapEntriesAndTransportKeysAlsoWhenItsHashHoldsWholeKeyNames(bool writtenByAnEarlierVersion)
+    {
+        var store = await CreateStoreAsync(new SessionsOptions());
+        var created = await store.CreateAsync(new SessionCreation("owner-renewing", "10.8.0.1"), default);
+        await store.BindTransportAsync("transport-renewing", created.Session.Key, default);
+        var database = _redis.Connection.GetDatabase();
+        var hash = RedisKeys.Session(created.Session.Key);
+        string[] sets = [RedisKeys.OwnerSessions("owner-renewing"), RedisKeys.AddressSessions("10.8.0.1")];
+        string[] keys = [RedisKeys.Transport("transport-renewing"), RedisKeys.McpSession("transport-renewing")];
+        if (writtenByAnEarlierVersion)
+        {
+            await database.HashSetAsync(hash, [new("owner_set", sets[0]), new("address_set", sets[1]), new("transport", keys[0]), new("initialize", keys[1])]);
+        }
+
+        // Entries about to run out and a renewal due, as a quarter of the idle timeout after the last one.
+        var soon = DateTimeOffset.UtcNow.AddMinutes(1);
+        foreach (var set in sets)
+        {
+            await database.SortedSetAddAsync(set, created.Session.Key, soon.ToUnixTimeMilliseconds());
+        }
+
+        await database.StringSetAsync(keys[1], "initialize parameters", TimeSpan.FromMinutes(1));
+        await database.KeyExpireAsync(keys[0], TimeSpan.FromMinutes(1));
+        await database.HashSetAsync(hash, "renewed", 0);
+
+        Assert.NotNull(await store.FindAsync(created.Session.Key, default));
+
+        var idle = new SessionsOptions().IdleTimeout;
+        foreach (var set in sets)
+        {
+            var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((long)(await database.SortedSetScoreAsync(set, created.Session.Key))!.Value);
+            Assert.True(expiresAt > DateTimeOffset.UtcNow + idle, $"{set} entry expires at {expiresAt}");
+        }
+
+        foreach (var key in keys)
+        {
+            Assert.True(await database.KeyTimeToLiveAsync(key) > idle, $"{key} lives {await database.KeyTimeToLiveAsync(key)}");
+        }
+    }
 }

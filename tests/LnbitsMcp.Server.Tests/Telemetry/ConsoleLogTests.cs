@@ -18,7 +18,9 @@ public sealed class ConsoleLogsAreRedactedLikeExportedOnes : IAsyncLifetime
     [Fact]
     public async Task AtTraceStdoutShowsNoSessionIdKeyPreimageOrApprovalId()
     {
-        await using var server = await StartServerAsync("--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft.AspNetCore=Trace");
+        // appsettings keep the SDK's and HttpClient's per-call lines at Warning: turned up explicitly here.
+        await using var server = await StartServerAsync("--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft.AspNetCore=Trace",
+            "--Logging:LogLevel:ModelContextProtocol=Trace", "--Logging:LogLevel:System.Net.Http.HttpClient=Trace");
         var wallet = await _sandbox.CreateWalletAsync("console-payer", 10_000);
         await using var client = await ConnectAsync(server);
         var secrets = new List<string> { client.SessionId!, wallet.AdminKey, wallet.InvoiceKey };

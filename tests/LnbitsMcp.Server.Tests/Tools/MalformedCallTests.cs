@@ -60,6 +60,16 @@ public sealed class MalformedCallsGetAnswersThatSayWhatIsWrong : IAsyncLifetime
         Assert.StartsWith("Invalid params", answer.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ParamsAfterALargeValueAreCheckedToo()
+    {
+        var padding = new string('x', 200_000); // more than one read of the request body
+        var answer = await CallAsync($$"""{"jsonrpc":"2.0","id":9,"method":"tools/call","_pad":"{{padding}}","params":42}""");
+
+        Assert.Equal(9, answer.GetProperty("id").GetInt32());
+        Assert.Equal(-32602, answer.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
     private async Task<JsonElement> CallAsync(string body)
     {
         using var response = await _http.SendAsync(Post(body, _sessionId));

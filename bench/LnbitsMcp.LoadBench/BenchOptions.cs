@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace LnbitsMcp.LoadBench;
+
+/// <summary>The command line of <c>bench/load.sh</c> (every option has a default; see <see cref="Usage"/>).</summary>
+public sealed record BenchOptions
+{
+    public int Rounds { get; init; } = 3;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(8);
+    public IReadOnlyList<int> Connections { get; init; } = [1, 16, 64];
+    public IReadOnlyList<int> SessionCounts { get; init; } = [10_000, 100_000];
+    public string ResultsDirectory { get; init; } =
+        Environment.GetEnvironmentVariable("BENCH_RESULTS") is { Length: > 0 } results
+            ? results
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "lnbits-mcp-bench");
+
+    public const string Usage = """
+        bench/load.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections 1,16,64] [--sessions 10000,100000|none] [--results DIR]
+
+        Starts redis-server, the LNbits sandbox, two servers, the edge and the references (bare MCP SDK, stateful;
+        YARP in front of a bare stateless SDK server), loads them with wrk in interleaved rounds and writes the
+        table to DIR/<timestamp>.md (default ${BENCH_RESULTS:-~/lnbits-mcp-bench}).
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new BenchException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i] switch
+            {
+                "--rounds" => options with { Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--connections" => options with { Connections = Numbers(Next()) },
+                "--sessions" => options with { SessionCounts = Numbers(Next()) },
+                "--results" => options with { ResultsDirectory = Next() },
+                "--help" or "-h" => throw new BenchException(Usage),
+                _ => throw new BenchException($"unknown option {args[i]}\n{Usage}"),
+            };
+        }
+
+        return options.Rounds < 1 || options.Duration < TimeSpan.FromSeconds(1)
+            ? throw new BenchException($"--rounds and --duration must be at least 1.\n{Usage}")
+            : options;
+    }
+
+    private static int[] Numbers(string text) => text == "none" ? [] :
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+}

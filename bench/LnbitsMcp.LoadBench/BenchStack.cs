@@ -1,0 +1,147 @@
+using ModelContextProtocol.Client;
+
+namespace LnbitsMcp.LoadBench;
+
+/// <summary>
+/// Everything the load runs against, started once: redis-server, the LNbits sandbox, two servers and the
+/// edge; the references (bare SDK stateful; YARP in front of a bare SDK stateless); one MCP session per
+/// target, opened by the C# SDK client and kept open while the load runs.
+/// </summary>
+public sealed class BenchStack : IAsyncDisposable
+{
+    private readonly List<ChildProcess> _processes = [];
+    private readonly List<McpClient> _clients = [];
+
+    private BenchStack(Services services) => Services = services;
+
+    public Services Services { get; }
+
+    public IReadOnlyList<ChildProcess> Processes => _processes;
+
+    public IReadOnlyList<LoadTarget> Targets { get; private set; } = [];
+
+    public LoadTarget Reference { get; private set; } = null!;
+
+    public Uri SandboxUrl { get; private set; } = null!;
+
+    public string AdminKey { get; private set; } = string.Empty;
+
+    public string Bolt11 { get; private set; } = string.Empty;
+
+    public static async Task<BenchStack> StartAsync(Services services)
+    {
+        var stack = new BenchStack(services);
+        try
+        {
+            await stack.StartProcessesAsync();
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ChildProcess Track(ChildProcess process)
+    {
+        lock (_processes)
+        {
+            _processes.Add(process);
+        }
+
+        return process;
+    }
+
+    public McpClient Keep(McpClient client)
+    {
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>Kills every process at once (exit and signal handlers).</summary>
+    public void KillAll()
+    {
+        lock (_processes)
+        {
+            foreach (var process in _processes)
+            {
+                process.KillNow();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            try
+            {
+                await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception error) when (error is TimeoutException or HttpRequestException or OperationCanceledException)
+            {
+                // the server is going away anyway
+            }
+        }
+
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            await process.DisposeAsync();
+        }
+    }
+
+    private async Task StartProcessesAsync()
+    {
+        var (redis, redisConnection) = await Services.StartRedisAsync("redis");
+        Track(redis);
+        var (sandbox, sandboxUrl) = await Services.StartSandboxAsync();
+        Track(sandbox);
+        SandboxUrl = sandboxUrl;
+        var servers = await Task.WhenAll(Services.StartServerAsync("server0", redisConnection, sandboxUrl), Services.StartServerAsync("server1", redisConnection, sandboxUrl));
+        foreach (var (process, _) in servers)
+        {
+            Track(process);
+        }
+
+        var (edge, edgeUrl) = await Services.StartEdgeAsync(redisConnection, [.. servers.Select(s => s.Url)]);
+        Track(edge);
+        var (sdk, sdkUrl) = await Services.StartReferenceServerAsync("sdk-stateful", stateless: false);
+        Track(sdk);
+        var (sdkStateless, sdkStatelessUrl) = await Services.StartReferenceServerAsync("sdk-stateless", stateless: true);
+        Track(sdkStateless);
+        var (yarp, yarpUrl) = await Services.StartReferenceProxyAsync("yarp", sdkStatelessUrl);
+        Track(yarp);
+
+        (AdminKey, Bolt11) = await McpSetup.PrepareSandboxAsync(sandboxUrl);
+        var server0 = servers[0];
+        var ours = new List<ChildProcess> { server0.Process, servers[1].Process, redis, sandbox };
+        var direct = await OpenConfiguredSessionAsync(new Uri(server0.Url, "/mcp"));
+        var throughEdge = await OpenConfiguredSessionAsync(new Uri(edgeUrl, "/mcp"));
+        var sdkClient = Keep(await McpSetup.ConnectAsync(new Uri(sdkUrl, "/mcp")));
+
+        var echo = LoadTarget.ToolCall("echo", """{"message":"hello"}""");
+        var decode = LoadTarget.ToolCall("decode_invoice", $$"""{"bolt11":"{{Bolt11}}"}""");
+        var balance = LoadTarget.ToolCall("get_wallet_balance", "{}");
+        Reference = new LoadTarget("sdk", "bare SDK, stateful: echo", new Uri(sdkUrl, "/mcp"), echo, sdkClient.SessionId, [sdk], ExpectedText: "hello");
+        var yarpReference = new LoadTarget("yarp", "YARP → bare SDK, stateless: echo", new Uri(yarpUrl, "/mcp"), echo, null, [yarp, sdkStateless], ExpectedText: "hello");
+        Targets =
+        [
+            Reference,
+            new LoadTarget("server-decode", "server + Redis: decode_invoice", new Uri(server0.Url, "/mcp"), decode, direct, ours, "sdk", ExpectedText: "payment_hash"),
+            new LoadTarget("server-balance", "server + Redis: get_wallet_balance", new Uri(server0.Url, "/mcp"), balance, direct, ours, "sdk", ExpectedText: "balance_msat"),
+            yarpReference,
+            new LoadTarget("edge-decode", "edge → 2 servers + Redis: decode_invoice", new Uri(edgeUrl, "/mcp"), decode, throughEdge, [edge, .. ours], "yarp", ExpectedText: "payment_hash"),
+            new LoadTarget("edge-balance", "edge → 2 servers + Redis: get_wallet_balance", new Uri(edgeUrl, "/mcp"), balance, throughEdge, [edge, .. ours], "yarp", ExpectedText: "balance_msat"),
+            new LoadTarget("sandbox", "LNbits sandbox alone: GET /api/v1/wallet", new Uri(sandboxUrl, "/api/v1/wallet"), null, null, [sandbox], ApiKey: AdminKey, ExpectedText: "balance"),
+        ];
+    }
+
+    /// <summary>A stateful MCP session (initialize) whose bound session has the sandbox wallet configured.</summary>
+    public async Task<string> OpenConfiguredSessionAsync(Uri endpoint)
+    {
+        var client = Keep(await McpSetup.ConnectAsync(endpoint));
+        await McpSetup.ToolTextAsync(client, "configure_lnbits", new() { ["lnbits_url"] = SandboxUrl.AbsoluteUri, ["api_key"] = AdminKey });
+        return client.SessionId ?? throw new BenchException($"{endpoint} gave no Mcp-Session-Id");
+    }
+}

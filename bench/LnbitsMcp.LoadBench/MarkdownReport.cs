@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+
+namespace LnbitsMcp.LoadBench;
+
+/// <summary>The benchmark's result as Markdown: the medians table with ratios to the references, the goals, the session scale, every run.</summary>
+public sealed class MarkdownReport(BenchOptions options, string loadBefore, string loadAfter, string commit)
+{
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+    private readonly StringBuilder _text = new();
+
+    public string Write(IReadOnlyList<Sample> samples, SessionScaleResult? scale)
+    {
+        var summaries = Summarize(samples);
+        Line($"# LnbitsMcp load benchmark, {DateTime.Now:yyyy-MM-dd HH:mm}");
+        Line();
+        Line($"Commit `{commit}`; {Environment.ProcessorCount} cores ({CpuModel()}); load average before `{loadBefore}`, after `{loadAfter}`.");
+        Line($"wrk closed loop, one MCP session per target (protocol {McpSetup.ProtocolVersion}); {options.Rounds} interleaved rounds of {options.Duration.TotalSeconds:F0} s per target and connection count; medians of the rounds. " +
+            "CPU = user + system time from /proc/<pid>/stat over the run ÷ requests, per process, summed over the processes a target involves.");
+        Line();
+        Line("| target | c | rps | p50 ms | p99 ms | CPU µs/req | CPU by process, µs/req | rps ÷ ref | CPU ÷ ref | p50 ÷ ref |");
+        Line("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
+        foreach (var summary in summaries.OrderBy(s => s.Connections))
+        {
+            var reference = summary.Target.ReferenceName is { } name ? Find(summaries, name, summary.Connections) : null;
+            Line($"| {summary.Target.Label} | {summary.Connections} | {summary.Rps:F0} | {summary.P50Ms:F2} | {summary.P99Ms:F2} | {summary.TotalCpu:F0} | {Breakdown(summary)} | "
+                + $"{Ratio(summary.Rps, reference?.Rps)} | {Ratio(summary.TotalCpu, reference?.TotalCpu)} | {Ratio(summary.P50Ms, reference?.P50Ms)} |"
+                + (summary.Errors > 0 ? $" **{summary.Errors} errors**" : string.Empty));
+        }
+
+        Line();
+        WriteGoals(summaries, scale);
+        if (scale is not null)
+        {
+            WriteScale(scale);
+        }
+
+        Line();
+        Line("<details><summary>Every run</summary>");
+        Line();
+        Line("| phase | round | target | c | requests | rps | p50 ms | p99 ms | CPU µs/req | errors |");
+        Line("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var sample in samples.Concat(scale?.Samples ?? []))
+        {
+            var r = sample.Result;
+            Line($"| {sample.Phase} | {sample.Round} | {sample.Target.Name} | {sample.Connections} | {r.Requests} | {r.RequestsPerSecond:F0} | {r.P50Ms:F2} | {r.P99Ms:F2} | {sample.TotalCpu:F0} | {r.SocketErrors + r.StatusErrors + r.Timeouts} |");
+        }
+
+        Line();
+        Line("</details>");
+        return _text.ToString();
+    }
+
+    private void WriteGoals(IReadOnlyList<Summary> summaries, SessionScaleResult? scale)
+    {
+        Line("## Goals (issue 15)");
+        Line();
+        Line("| goal | measured | reached |");
+        Line("|---|---|---|");
+        if (Find(summaries, "server-decode", 16) is { } direct && Find(summaries, "sdk", 16) is { } sdk)
+        {
+            Goal("server + Redis, decode_invoice, c=16: ≥ 0.5× the bare SDK's rps", $"{direct.Rps / sdk.Rps:F2}×", direct.Rps / sdk.Rps >= 0.5);
+            Goal("… and ≤ 2× its CPU per request", $"{direct.TotalCpu / sdk.TotalCpu:F2}× ({direct.TotalCpu:F0} vs {sdk.TotalCpu:F0} µs)", direct.TotalCpu / sdk.TotalCpu <= 2);
+        }
+
+        foreach (var c in options.Connections.Where(c => c > 1))
+        {
+            if (Find(summaries, "yarp", c) is not { } yarp)
+            {
+                continue;
+            }
+
+            if (Find(summaries, "edge-decode", c) is { } decode)
+            {
+                Goal($"edge → servers + Redis, decode_invoice, c={c}: ≥ 0.8× YARP → bare SDK", $"{decode.Rps / yarp.Rps:F2}×", decode.Rps / yarp.Rps >= 0.8);
+            }
+
+            if (Find(summaries, "edge-balance", c) is { } balance)
+            {
+                Goal($"edge → servers + Redis, get_wallet_balance, c={c}: ≥ 0.5× YARP → bare SDK", $"{balance.Rps / yarp.Rps:F2}×", balance.Rps / yarp.Rps >= 0.5);
+            }
+        }
+
+        if (Find(summaries, "yarp", 1) is { } yarp1)
+        {
+            if (Find(summaries, "edge-decode", 1) is { } decode1)
+            {
+                Goal("c=1 p50 through the edge, decode_invoice: ≤ 2× YARP's p50", $"{decode1.P50Ms:F2} ms vs {yarp1.P50Ms:F2} ms ({decode1.P50Ms / yarp1.P50Ms:F2}×)", decode1.P50Ms <= 2 * yarp1.P50Ms);
+            }
+
+            if (Find(summaries, "edge-balance", 1) is { } balance1 && Find(summaries, "sandbox", 1) is { } sandbox1)
+            {
+                var bound = (2 * yarp1.P50Ms) + sandbox1.P50Ms;
+                Goal("c=1 p50 through the edge, get_wallet_balance: ≤ 2× YARP's p50 + the sandbox's", $"{balance1.P50Ms:F2} ms vs {bound:F2} ms (2 × {yarp1.P50Ms:F2} + {sandbox1.P50Ms:F2})", balance1.P50Ms <= bound);
+            }
+        }
+
+        foreach (var (sessions, used, _) in scale?.Memory ?? [])
+        {
+            Goal($"≤ 1 KB of Redis per idle session ({sessions:N0} sessions)", $"{used / (double)sessions:F0} B", used / (double)sessions <= 1024);
+        }
+
+        if (scale is not null && scale.Memory.Count > 0)
+        {
+            var phases = scale.Samples.Select(s => s.Phase).Distinct().ToArray();
+            var few = Summarize(scale.Samples.Where(s => s.Phase == phases[0]).ToList());
+            var many = Summarize(scale.Samples.Where(s => s.Phase == phases[^1]).ToList());
+            foreach (var name in new[] { "scale-decode", "scale-balance" })
+            {
+                if (Find(few, name, 16) is { } a && Find(many, name, 16) is { } b)
+                {
+                    var cpu = b.TotalCpu / a.TotalCpu;
+                    var rps = b.Rps / a.Rps;
+                    Goal($"per-call cost flat from 10 to {scale.Memory[^1].Sessions:N0} live sessions ({a.Target.Label[(a.Target.Label.IndexOf(':') + 2)..]}, c=16)",
+                        $"CPU/req {a.TotalCpu:F0} → {b.TotalCpu:F0} µs ({cpu:F2}×), rps {rps:F2}×", cpu <= 1.15 && rps >= 0.85);
+                }
+            }
+        }
+
+        Line();
+    }
+
+    private void WriteScale(SessionScaleResult scale)
+    {
+        Line("## Sessions at scale");
+        Line();
+        Line("A Redis and a server of their own; sessions created with `create_session` (as session-less clients do) and left idle.");
+        Line();
+        Line("| live sessions | Redis used_memory Δ | per session | keys Δ |");
+        Line("|---:|---:|---:|---:|");
+        foreach (var (sessions, used, keys) in scale.Memory)
+        {
+            Line($"| {sessions:N0} | {used / 1024.0 / 1024.0:F1} MiB | {used / (double)sessions:F0} B | {keys:N0} |");
+        }
+
+        Line();
+        Line("| phase | target | c | rps | p50 ms | p99 ms | CPU µs/req | CPU by process, µs/req | rps ÷ SDK | CPU ÷ SDK |");
+        Line("|---|---|---:|---:|---:|---:|---:|---|---:|---:|");
+        foreach (var phase in scale.Samples.Select(s => s.Phase).Distinct())
+        {
+            var summaries = Summarize(scale.Samples.Where(s => s.Phase == phase).ToList());
+            var sdk = Find(summaries, "sdk", 16);
+            foreach (var summary in summaries)
+            {
+                Line($"| {phase} | {summary.Target.Label} | {summary.Connections} | {summary.Rps:F0} | {summary.P50Ms:F2} | {summary.P99Ms:F2} | {summary.TotalCpu:F0} | {Breakdown(summary)} | "
+                    + $"{(summary.Target.Name == "sdk" ? "" : Ratio(summary.Rps, sdk?.Rps))} | {(summary.Target.Name == "sdk" ? "" : Ratio(summary.TotalCpu, sdk?.TotalCpu))} |");
+            }
+        }
+
+        Line();
+    }
+
+    private static List<Summary> Summarize(IReadOnlyList<Sample> samples) =>
+        [.. samples.GroupBy(s => (s.Target.Name, s.Connections)).Select(g => Summary.Of([.. g]))];
+
+    private static Summary? Find(IReadOnlyList<Summary> summaries, string name, int connections) =>
+        summaries.FirstOrDefault(s => s.Target.Name == name && s.Connections == connections);
+
+    private static string Breakdown(Summary summary) =>
+        string.Join(" · ", summary.CpuByProcess.Select(p => $"{p.Key} {p.Value.ToString("F0", s_invariant)}"));
+
+    private static string Ratio(double value, double? reference) =>
+        reference is > 0 ? (value / reference.Value).ToString("F2", s_invariant) + "×" : string.Empty;
+
+    private void Goal(string goal, string measured, bool reached) => Line($"| {goal} | {measured} | {(reached ? "yes" : "**no**")} |");
+
+    private void Line(string text = "") => _text.AppendLine(text);
+
+    private static string CpuModel() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+            : "?";
+}

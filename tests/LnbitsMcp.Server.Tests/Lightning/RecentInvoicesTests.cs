@@ -1,0 +1,46 @@
+using LnbitsMcp.Server.Lightning;
+
+namespace LnbitsMcp.Server.Tests.Lightning;
+
+/// <summary>Decoding an invoice again (decode, dry run, pay) reuses the checked result; the set of kept invoices stays bounded.</summary>
+public sealed class RecentlyDecodedInvoicesAreKeptWithinABound
+{
+    [Fact]
+    public void AnInvoiceDecodedTwiceIsCheckedOnceAndGivesTheSameResult()
+    {
+        var text = new TestInvoiceBuilder("lnbc").Standard("kept").Build();
+
+        Assert.True(Bolt11Decoder.TryDecode(text, out var first, out _));
+        Assert.True(Bolt11Decoder.TryDecode(text, out var second, out _));
+
+        Assert.Equal(first, second); // records: the same fields (usually the very instance kept)
+        Assert.Equal("kept", second.Description);
+    }
+
+    [Fact]
+    public void AnInvalidInvoiceIsRejectedEveryTime()
+    {
+        var valid = new TestInvoiceBuilder("lnbc").Standard().Build();
+        var broken = valid[..^1] + (valid[^1] == 'q' ? 'p' : 'q'); // checksum broken
+
+        Assert.False(Bolt11Decoder.TryDecode(broken, out _, out var error));
+        Assert.False(Bolt11Decoder.TryDecode(broken, out _, out var again));
+        Assert.Equal(error, again);
+    }
+
+    [Fact]
+    public void TheSetStartsOverWhenFullSoItNeverHoldsMoreThanItsCapacity()
+    {
+        var recent = new RecentInvoices(capacity: 3);
+        var invoices = Enumerable.Range(0, 4).Select(i => new TestInvoiceBuilder("lnbc").Standard($"n{i}").Build()).ToList();
+        foreach (var text in invoices)
+        {
+            Assert.True(Bolt11Decoder.TryDecode(text, out var invoice, out _));
+            recent.Keep(text, invoice);
+            Assert.True(recent.Count <= 3);
+        }
+
+        Assert.Equal("n3", recent.Find(invoices[3])?.Description);
+        Assert.Null(recent.Find(invoices[0]));
+    }
+}

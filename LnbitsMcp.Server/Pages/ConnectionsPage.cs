@@ -19,7 +19,7 @@ public static class ConnectionsPage
     public const string RevokePath = "/connections/revoke";
 
     public static async Task<IResult> ShowAsync(HttpContext context, Connections connections, ISessionStore sessions, IPaymentLedger ledger,
-        PaymentService paymentService, IAntiforgery antiforgery, IOptions<PaymentOptions> payments, TimeProvider time)
+        WalletLedgerKeys walletKeys, IAntiforgery antiforgery, IOptions<PaymentOptions> payments, TimeProvider time)
     {
         var subject = await PageUser.FindAsync(context);
         var list = subject is null ? [] : await connections.ListAsync(subject, context.RequestAborted);
@@ -42,7 +42,7 @@ public static class ConnectionsPage
         {
             var session = await sessions.FindAsync(connection.ConnectionKey, context.RequestAborted);
             var limits = PaymentLimits.For(payments.Value, session?.Limits);
-            var spent = await SpentAsync(session, connection.ConnectionKey, ledger, paymentService, now, context.RequestAborted);
+            var spent = await SpentAsync(session, connection.ConnectionKey, ledger, walletKeys, now, context.RequestAborted);
             var canPay = connection.Scopes.Contains(OAuthScopes.WalletPay);
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr><td><strong>{PageShell.Encode(connection.ClientName)}</strong><br><span class="note">connected {Time(connection.CreatedAt)}<br>last used {Time(connection.LastUsedAt)}</span></td>
@@ -81,7 +81,7 @@ public static class ConnectionsPage
     }
 
     /// <summary>What this connection paid in 24 h (its own part of the wallet ledger), and the whole wallet's.</summary>
-    private static async Task<string> SpentAsync(AppSession? session, string connectionKey, IPaymentLedger ledger, PaymentService payments, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<string> SpentAsync(AppSession? session, string connectionKey, IPaymentLedger ledger, WalletLedgerKeys walletKeys, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (session?.Lnbits is not { } settings)
         {
@@ -90,7 +90,7 @@ public static class ConnectionsPage
 
         try
         {
-            var usage = await ledger.GetUsageAsync(await payments.WalletLedgerKeyAsync(settings, cancellationToken), connectionKey, now, cancellationToken);
+            var usage = await ledger.GetUsageAsync(await walletKeys.ForAsync(settings, cancellationToken), connectionKey, now, cancellationToken);
             return string.Create(CultureInfo.InvariantCulture, $"{usage.Caller.SpentLast24HoursMsat / 1000} sats (wallet: {usage.Wallet.SpentLast24HoursMsat / 1000})");
         }
         catch (Mcp.ToolException)

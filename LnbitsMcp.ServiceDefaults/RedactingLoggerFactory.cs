@@ -30,7 +30,14 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner, Func<string, st
 
     private sealed class RedactingLogger(ILogger inner, Func<string, string> scrub) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+        /// <summary>
+        /// Scopes are scrubbed when a provider reads them (at export, not now): a secret in a request path (an
+        /// approval or session link page) is registered while that request runs, after the host opened its scope.
+        /// </summary>
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
+            state is IEnumerable<KeyValuePair<string, object?>> values
+                ? inner.BeginScope(new RedactedScope(values, state.ToString, scrub))
+                : inner.BeginScope(new RedactedScope([], state.ToString, scrub));
 
         public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -82,6 +89,24 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner, Func<string, st
 
         public override string ToString() => Message;
     }
+}
+
+/// <summary>A log scope whose values and text are scrubbed each time a provider reads them.</summary>
+internal sealed class RedactedScope(IEnumerable<KeyValuePair<string, object?>> values, Func<string?> text, Func<string, string> scrub)
+    : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    private IReadOnlyList<KeyValuePair<string, object?>> Values =>
+        [.. values.Select(pair => KeyValuePair.Create(pair.Key, SecretNames.ScrubValue(pair.Key, pair.Value, scrub)))];
+
+    public int Count => Values.Count;
+
+    public KeyValuePair<string, object?> this[int index] => Values[index];
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => Values.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => text() is { } value ? scrub(value) : string.Empty;
 }
 
 /// <summary>An exception whose text had to be scrubbed: its type name and scrubbed message, no stack or inner text.</summary>

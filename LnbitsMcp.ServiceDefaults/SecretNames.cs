@@ -15,7 +15,7 @@ public static partial class SecretNames
     private static readonly HashSet<string> s_names = new(StringComparer.OrdinalIgnoreCase)
     {
         "sessionid", "mcpsessionid", "apikey", "xapikey", "xlnbitsapikey", "password", "token", "accesstoken", "refreshtoken",
-        "bearertoken", "preimage", "authorization", "proxyauthorization", "cookie", "setcookie", "secret", "confirmationtoken",
+        "bearertoken", "preimage", "authorization", "proxyauthorization", "cookie", "setcookie", "secret", "confirmationtoken", "approvalid",
         "edgesecret", "xlnbitsmcpedgesecret",
     };
 
@@ -62,7 +62,7 @@ public static partial class SecretNames
 
     // "session_id": "value" — also escaped inside a JSON string (\"session_id\":\"value\"); the value runs to
     // the next quote that is not escaped at the same depth.
-    [GeneratedRegex("""(?<head>\\*"(?:__session_id|session_id|sessionId|api_key|apiKey|password|bearer_token|access_token|refresh_token|confirmation_token|preimage|authorization|token)\\*"\s*:\s*\\*")(?<value>(?:[^"\\]|\\(?!\\*"))*)""", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("""(?<head>\\*"(?:__session_id|session_id|sessionId|api_key|apiKey|password|bearer_token|access_token|refresh_token|confirmation_token|approval_id|preimage|authorization|token)\\*"\s*:\s*\\*")(?<value>(?:[^"\\]|\\(?!\\*"))*)""", RegexOptions.CultureInvariant)]
     private static partial Regex JsonProperty();
 
     [GeneratedRegex("""(?<head>[?&](?:sessionId|session_id|api-key|api_key|access_token|token)=)[^&\s"'#]+""", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]

@@ -24,4 +24,7 @@ public sealed class PublicUrls(IOptions<AuthOptions> options)
     public string ResourceMetadata(HttpRequest request) => Base(request) + ProtectedResourcePath + McpEndpoints.StreamableHttpPath;
 
     public string Absolute(HttpRequest request, string path) => Base(request) + path;
+
+    /// <summary><c>Auth:PublicUrl</c> without a trailing slash, or null when unset (URLs then follow each request).</summary>
+    public string? Configured => options.Value.PublicUrl?.AbsoluteUri.TrimEnd('/');
 }

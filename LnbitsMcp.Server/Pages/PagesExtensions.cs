@@ -1,4 +1,5 @@
 using LnbitsMcp.Server.Auth;
+using LnbitsMcp.Server.Payments;
 
 namespace LnbitsMcp.Server.Pages;
 
@@ -18,11 +19,13 @@ public static class PagesExtensions
         return builder;
     }
 
-    /// <summary>The connect page, dynamic client registration and the connections page.</summary>
+    /// <summary>The session-link and payment-approval pages; with the built-in authorization server also the connect page, dynamic client registration and the connections page.</summary>
     public static WebApplication MapPages(this WebApplication app)
     {
         app.MapGet(SessionLinks.PagePath + "/{link}", SessionLinkPage.ShowAsync);
         app.MapPost(SessionLinks.PagePath + "/{link}", SessionLinkPage.SubmitAsync).DisableAntiforgery();
+        app.MapGet(PaymentApprovals.PagePath + "/{id}", ApprovalPage.ShowAsync);
+        app.MapPost(PaymentApprovals.PagePath + "/{id}", ApprovalPage.DecideAsync).DisableAntiforgery();
         if (!app.Services.HasBuiltInAuthorizationServer())
         {
             return app;

@@ -13,7 +13,7 @@ public sealed class InvoicePayment(PaymentChecks checks, PaymentDryRun dryRun, P
         var invoice = checks.DecodeForPayment(call, bolt11);
         var amountMsat = invoice.AmountMsat!.Value;
         var limits = checks.CheckPayable(call, amountMsat);
-        var intent = new PaymentIntent("invoice:" + invoice.PaymentHash, invoice.PaymentHash, amountMsat, $"node {invoice.Payee[..16]}…", invoice.Description);
+        var intent = new PaymentIntent("invoice:" + invoice.PaymentHash, invoice.PaymentHash, amountMsat, "node " + invoice.Payee, invoice.Description);
         if (call.DryRun)
         {
             return await dryRun.ReportAsync(call, intent with { Payee = invoice.Payee }, limits, cancellationToken);

@@ -22,7 +22,7 @@ public sealed class PaymentOptions
     [Range(1, 100_000)]
     public int MaxPaymentsPerHour { get; set; } = 30;
 
-    /// <summary>Payments above this many sats need the user's confirmation (elicitation or a confirmation token).</summary>
+    /// <summary>Payments above this many sats wait for a person (CONTRACT §9): the approval page, URL-mode or form elicitation.</summary>
     [Range(0, 2_100_000_000_000_000)]
     public long ConfirmAboveSats { get; set; } = 10_000;
 
@@ -34,7 +34,18 @@ public sealed class PaymentOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:02:00")]
     public TimeSpan PendingPollTime { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a confirmation token stays valid.</summary>
+    /// <summary>How long a pending payment approval (its page and its <c>approval_id</c>) stays valid.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ApprovalLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether a <c>confirmation_required</c> error also carries a one-time <c>confirmation_token</c> that the
+    /// client sends back to pay. Off by default: the model itself can send it back, so with it on a payment above
+    /// the threshold can go through without a person. Only for trusted single-user setups.
+    /// </summary>
+    public bool AllowTokenConfirmation { get; set; }
+
+    /// <summary>How long a confirmation token stays valid (with <see cref="AllowTokenConfirmation"/>).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "00:30:00")]
     public TimeSpan ConfirmationTokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -91,4 +91,10 @@ public static class RedisKeys
 
     /// <summary>A one-time confirmation token's grant, by the token's hash.</summary>
     public static string ConfirmationToken(string tokenKey) => Key("confirm", tokenKey);
+
+    /// <summary>A payment approval (hash: description, status, expiry, binding), by the hash of its id.</summary>
+    public static string PaymentApproval(string approvalKey) => Key("approval", approvalKey);
+
+    /// <summary>The mark of a used multi-round-trip request state (one use), by the hash of its nonce.</summary>
+    public static string PaymentApprovalState(string nonceKey) => Key("approval-state", nonceKey);
 }

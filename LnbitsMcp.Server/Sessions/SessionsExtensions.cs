@@ -20,7 +20,7 @@ public static class SessionsExtensions
         !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(RedisConnectionName));
 
     /// <summary>
-    /// Sessions, payment bookkeeping and confirmation tokens: in Redis when a connection string is
+    /// Sessions, payment bookkeeping, confirmation tokens and payment approvals: in Redis when a connection string is
     /// configured (every instance shares them), otherwise in this process (one instance only).
     /// </summary>
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
@@ -46,6 +46,7 @@ public static class SessionsExtensions
             builder.Services.AddSingleton<ISessionStore, InProcessSessionStore>();
             builder.Services.AddSingleton<IPaymentLedger, InProcessPaymentLedger>();
             builder.Services.AddSingleton<IConfirmationTokens, InProcessConfirmationTokens>();
+            builder.Services.AddSingleton<IPaymentApprovalStore, InProcessPaymentApprovalStore>();
         }
 
         return builder;
@@ -70,6 +71,7 @@ public static class SessionsExtensions
         builder.Services.AddSingleton<ISessionStore, RedisSessionStore>();
         builder.Services.AddSingleton<IPaymentLedger, RedisPaymentLedger>();
         builder.Services.AddSingleton<IConfirmationTokens, RedisConfirmationTokens>();
+        builder.Services.AddSingleton<IPaymentApprovalStore, RedisPaymentApprovalStore>();
         builder.Services.AddSingleton<ISessionMigrationHandler, RedisSessionMigrationHandler>();
     }
 
@@ -80,14 +82,7 @@ public static class SessionsExtensions
         builder.Services.AddSingleton<LnbitsConnector>();
         builder.Services.AddSingleton<LnbitsCurrencies>();
         builder.Services.AddSingleton<LnurlClient>();
-        builder.Services.AddSingleton<PaymentAudit>();
-        builder.Services.AddSingleton<WalletLedgerKeys>();
-        builder.Services.AddSingleton<PaymentChecks>();
-        builder.Services.AddSingleton<PaymentDryRun>();
-        builder.Services.AddSingleton<PaymentConfirmation>();
-        builder.Services.AddSingleton<PaymentSender>();
-        builder.Services.AddSingleton<InvoicePayment>();
-        builder.Services.AddSingleton<LightningAddressPayment>();
+        builder.AddPaymentFlows();
 
         // The service defaults' resilience handler (retries, circuit breaker) is removed: a circuit
         // shared by every user's LNbits would let one broken LNbits block all, and the client

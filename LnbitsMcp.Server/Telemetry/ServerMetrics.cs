@@ -21,6 +21,8 @@ public sealed class ServerMetrics : IDisposable
             description: "Payment attempts by tool and outcome (success, pending, failed, refused codes, dry_run, confirmed, declined).");
         PaymentSats = _meter.CreateCounter<long>("lnbits_mcp.payments.sats", unit: "sat",
             description: "Sats of payment attempts by tool and outcome.");
+        PaymentApprovals = _meter.CreateCounter<long>("lnbits_mcp.payment.approvals", unit: "{approval}",
+            description: "Payment approvals by tool, outcome (issued, approved, declined, expired, used) and channel (page, url_elicitation, mrtr_url, mrtr_form, clock, …).");
     }
 
     public Counter<long> ToolCalls { get; }
@@ -30,6 +32,8 @@ public sealed class ServerMetrics : IDisposable
     public Counter<long> Payments { get; }
 
     public Counter<long> PaymentSats { get; }
+
+    public Counter<long> PaymentApprovals { get; }
 
     /// <summary>Registers the live-session gauge, read from the session store's last known count.</summary>
     public void ObserveActiveSessions(Func<long> read) =>

@@ -24,16 +24,20 @@ public sealed class L402Tools(SessionAccess access, L402Payment l402, IOptions<L
         "with the credential, which is reused for later requests to the same origin without paying again. Returns the HTTP status, " +
         "content type and body (text up to 64 KB), the sats paid and the payment hash. Refused before paying: invoices that are invalid, " +
         "expired, amountless, for another network, above max_sats, the per-payment limit or the 24-hour budget; private addresses. " +
-        "Payments above the confirmation threshold need the user's approval. dry_run reports the price and pays nothing.")]
+        "Payments above the confirmation threshold wait for the user's approval, which you cannot give: the client asks the user, or the call " +
+        "answers confirmation_required with an approval_url to show the user and an approval_id; after the user approved, repeat the same call " +
+        "with approval_id. dry_run reports the price and pays nothing.")]
     public async Task<CallToolResult> PayL402Async(
         McpServer server,
+        RequestContext<CallToolRequestParams> mcpRequest,
         [Description("The http(s) URL of the resource.")] string url,
         [Description("The most this call may pay, in sats (the operator caps it, default 1000).")][Range(1, 2_100_000_000_000_000)] long max_sats,
         [Description("GET (default) or POST.")] string method = "GET",
         [Description("Request body for POST (text, e.g. JSON; at most 64 KB).")] string? body = null,
         [Description("Request headers; only Accept and Content-Type are sent.")] Dictionary<string, string>? headers = null,
         [Description("true: only report what access would cost (price, limits left, balance); pay nothing.")] bool dry_run = false,
-        [Description("The one-time token from a confirmation_required error, after the user approved this exact payment.")] string? confirmation_token = null,
+        [Description(PaymentTools.ApprovalIdText)] string? approval_id = null,
+        [Description(PaymentTools.TokenText)] string? confirmation_token = null,
         CancellationToken cancellationToken = default)
     {
         var request = Parse(url, method, body, headers);
@@ -46,7 +50,12 @@ public sealed class L402Tools(SessionAccess access, L402Payment l402, IOptions<L
         }
 
         var connection = access.RequireLnbits();
-        var call = new PaymentCall("pay_l402", connection, server, connection.Session?.Hint ?? access.Call.SessionHint, dry_run, confirmation_token);
+        var call = new PaymentCall("pay_l402", connection, server, connection.Session?.Hint ?? access.Call.SessionHint, dry_run, confirmation_token)
+        {
+            ApprovalId = approval_id?.Trim(),
+            Owner = access.Call.Owner,
+            Request = mcpRequest,
+        };
         return ToolResults.Success(await l402.FetchAsync(call, request, max_sats, cancellationToken));
     }
 

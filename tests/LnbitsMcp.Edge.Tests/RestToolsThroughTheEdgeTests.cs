@@ -5,7 +5,8 @@ namespace LnbitsMcp.Edge.Tests;
 
 /// <summary>
 /// The REST debug route through the edge, two server instances behind it: any instance serves a call (a
-/// session_id works everywhere: its state is in Redis), and REST calls are rate limited per client address.
+/// session_id works everywhere: its state is in Redis), REST calls are rate limited per client address, and a
+/// payment above the threshold is approved on the page through the edge (any instance) and paid once.
 /// </summary>
 public sealed class RestToolsThroughTheEdgeTests : IAsyncLifetime
 {
@@ -59,5 +60,29 @@ public sealed class RestToolsThroughTheEdgeTests : IAsyncLifetime
         Assert.True(rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), rejected.Headers.RetryAfter?.ToString());
         Assert.Contains("Rate limit", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         (await calm.CallToolAsync(_stack.HttpUrl, "get_lnbits_configuration")).Ok();
+    }
+
+    [Fact]
+    public async Task APaymentAboveTheThresholdIsApprovedOnTheEdgesPageAndPaidOnceByTheRepeat()
+    {
+        using var http = SourceAddress.HttpClient("127.0.0.5");
+        var wallet = await _stack.Sandbox.CreateWalletAsync("edge-approval", 20_000);
+        var headers = RestToolCalls.LnbitsHeaders(_stack.Sandbox.Url, wallet.AdminKey);
+        var invoice = await _stack.Sandbox.ExternalInvoiceAsync(11_000);
+
+        var required = (await http.CallToolAsync(_stack.HttpUrl, "pay_invoice", new { bolt11 = invoice.Bolt11 }, headers)).Error("confirmation_required");
+        var url = ApprovalPages.Url(required);
+        await ApprovalPages.DecideOkAsync(url);
+        var approvalId = required.GetProperty("approval_id").GetString();
+        var answers = new List<RestAnswer>();
+        for (var i = 0; i < 4; i++)
+        {
+            answers.Add(await http.CallToolAsync(_stack.HttpUrl, "pay_invoice", new { bolt11 = invoice.Bolt11, approval_id = approvalId }, headers));
+        }
+
+        Assert.Equal(new Uri(_stack.HttpUrl, "/approve/" + approvalId), url);
+        Assert.Equal("success", answers[0].Ok().GetProperty("status").GetString());
+        Assert.All(answers.Skip(1), answer => answer.Error("already_paid"));
+        Assert.Single(await _stack.Sandbox.PaymentsAsync(wallet), p => p.GetProperty("amount").GetInt64() < 0);
     }
 }

@@ -37,6 +37,12 @@ public static class ToolCalls
         return await client.CallToolAsync(tool, dictionary).AsTask().WaitAsync(Timeout);
     }
 
+    /// <summary>What a paying call came to: its error code, or its result's <c>status</c>.</summary>
+    public static string? Outcome(CallToolResult result) =>
+        result.IsError == true
+            ? result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString()
+            : result.StructuredContent!.Value.GetProperty("status").GetString();
+
     public static string Text(CallToolResult result) =>
         string.Join("\n", result.Content.OfType<TextContentBlock>().Select(block => block.Text));
 }

@@ -183,8 +183,28 @@ public sealed class RestToolRouteTests : SandboxServerTests
 
         Assert.Equal(6_000, first.GetProperty("amount_sat").GetInt64());
         Assert.Equal(6_000, again.GetProperty("amount_sat").GetInt64());
+        Assert.False(first.TryGetProperty("confirmation_token", out _));
+        var pending = (await _http.CallToolAsync(Server.Url, "pay_invoice", new { bolt11 = invoice.Bolt11, approval_id = first.GetProperty("approval_id").GetString() }, headers)).Error("confirmation_required");
+        Assert.Equal(first.GetProperty("approval_id").GetString(), pending.GetProperty("approval_id").GetString());
         Assert.Equal(50_000_000, await Sandbox.BalanceMsatAsync(payer));
         Assert.Single(await Sandbox.PaymentsAsync(payer)); // only the starting credit
+    }
+
+    [Fact]
+    public async Task APaymentAboveTheThresholdGoesThroughTheRouteOnceAPersonApprovedItsLink()
+    {
+        var payer = await Sandbox.CreateWalletAsync("approved-rest-payer", 50_000);
+        var headers = RestToolCalls.LnbitsHeaders(Sandbox.Url, payer.AdminKey);
+        var invoice = await Sandbox.ExternalInvoiceAsync(6_000);
+        var required = (await _http.CallToolAsync(Server.Url, "pay_invoice", new { bolt11 = invoice.Bolt11 }, headers)).Error("confirmation_required");
+        var approvalId = required.GetProperty("approval_id").GetString();
+
+        await ApprovalPages.DecideOkAsync(ApprovalPages.Url(required));
+        var paid = (await _http.CallToolAsync(Server.Url, "pay_invoice", new { bolt11 = invoice.Bolt11, approval_id = approvalId }, headers)).Ok();
+        (await _http.CallToolAsync(Server.Url, "pay_invoice", new { bolt11 = invoice.Bolt11, approval_id = approvalId }, headers)).Error("already_paid");
+
+        Assert.Equal("success", paid.GetProperty("status").GetString());
+        Assert.Single(await Sandbox.PaymentsAsync(payer), p => p.GetProperty("amount").GetInt64() < 0);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class ConsoleLogsAreRedactedLikeExportedOnes : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _sandbox.DisposeAsync();
 
     [Fact]
-    public async Task AtTraceStdoutShowsNoSessionIdKeyPreimageOrConfirmationToken()
+    public async Task AtTraceStdoutShowsNoSessionIdKeyPreimageOrApprovalId()
     {
         // appsettings keep the SDK's and HttpClient's per-call lines at Warning: turned up explicitly here.
         await using var server = await StartServerAsync("--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft.AspNetCore=Trace",
@@ -29,10 +29,11 @@ public sealed class ConsoleLogsAreRedactedLikeExportedOnes : IAsyncLifetime
         await client.CallOkAsync("configure_lnbits", new { session_id = sessionId, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
         await client.CallOkAsync("configure_lnbits", new { lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
         var invoice = await _sandbox.ExternalInvoiceAsync(50);
-        var required = await client.CallRawAsync("pay_invoice", new { session_id = sessionId, bolt11 = invoice.Bolt11 });
-        var token = required.StructuredContent!.Value.GetProperty("error").GetProperty("confirmation_token").GetString()!;
-        secrets.Add(token);
-        var paid = await client.CallOkAsync("pay_invoice", new { session_id = sessionId, bolt11 = invoice.Bolt11, confirmation_token = token });
+        var required = await client.CallErrorAsync("pay_invoice", "confirmation_required", new { session_id = sessionId, bolt11 = invoice.Bolt11 });
+        var approvalId = required.GetProperty("approval_id").GetString()!;
+        secrets.Add(approvalId);
+        await ApprovalPages.DecideOkAsync(ApprovalPages.Url(required));
+        var paid = await client.CallOkAsync("pay_invoice", new { session_id = sessionId, bolt11 = invoice.Bolt11, approval_id = approvalId });
         secrets.Add(paid.GetProperty("preimage").GetString()!);
         await client.CallOkAsync("get_payment_status", new { session_id = sessionId, payment_hash = invoice.PaymentHash });
         await Task.Delay(TimeSpan.FromSeconds(2)); // the console logger writes from a queue

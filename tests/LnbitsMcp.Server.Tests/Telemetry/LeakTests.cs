@@ -13,7 +13,7 @@ namespace LnbitsMcp.Server.Tests.Telemetry;
 
 /// <summary>
 /// Known, distinctive secrets go through every tool (failing ones too, and an LNbits that echoes
-/// the key back); none of them, nor a raw session id, a preimage or a confirmation token, appears
+/// the key back); none of them, nor a raw session id, a preimage or a payment approval id (a capability for anonymous sessions), appears
 /// in any exported span, metric or log record — logs captured at Trace level.
 /// </summary>
 public sealed class LeakTests : IAsyncLifetime
@@ -67,12 +67,13 @@ public sealed class LeakTests : IAsyncLifetime
         secrets.Add(paid.GetProperty("preimage").GetString()!);
         await client.CallRawAsync("pay_invoice", new { bolt11 = external.Bolt11 });
         var large = await sandbox.ExternalInvoiceAsync(20_000);
-        var required = await client.CallRawAsync("pay_invoice", new { bolt11 = large.Bolt11 });
-        var token = required.StructuredContent!.Value.GetProperty("error").GetProperty("confirmation_token").GetString()!;
-        secrets.Add(token);
-        var confirmed = await client.CallOkAsync("pay_invoice", new { bolt11 = large.Bolt11, confirmation_token = token });
+        var required = await client.CallErrorAsync("pay_invoice", "confirmation_required", new { bolt11 = large.Bolt11 });
+        var approvalId = required.GetProperty("approval_id").GetString()!;
+        secrets.Add(approvalId);
+        await ApprovalPages.DecideOkAsync(ApprovalPages.Url(required));
+        var confirmed = await client.CallOkAsync("pay_invoice", new { bolt11 = large.Bolt11, approval_id = approvalId });
         secrets.Add(confirmed.GetProperty("preimage").GetString()!);
-        await client.CallRawAsync("pay_invoice", new { bolt11 = large.Bolt11, confirmation_token = token });
+        await client.CallRawAsync("pay_invoice", new { bolt11 = large.Bolt11, approval_id = approvalId });
         var addressPaid = await client.CallOkAsync("pay_lightning_address", new { lightning_address = payee.LightningAddress, amount_sats = 5 });
         secrets.Add(addressPaid.GetProperty("preimage").GetString()!);
         await client.CallOkAsync("get_payment_status", new { payment_hash = external.PaymentHash });

@@ -268,7 +268,7 @@ public sealed class PayL402ToolTests(SandboxAndServer app) : IClassFixture<Sandb
     }
 
     [Fact]
-    public async Task AboveTheConfirmationThresholdTheConfirmedRepeatPaysTheSameInvoiceOnce()
+    public async Task AboveTheConfirmationThresholdThePersonApprovesAndTheRepeatPaysTheSameInvoiceOnce()
     {
         var (client, payer) = await PayerAsync();
         await using var connection = client;
@@ -276,13 +276,33 @@ public sealed class PayL402ToolTests(SandboxAndServer app) : IClassFixture<Sandb
         await client.CallOkAsync("set_payment_limits", new { confirm_above_sats = 5 });
 
         var required = await client.CallErrorAsync("pay_l402", "confirmation_required", new { url = UrlOf(resource), max_sats = 10 });
-        var token = required.GetProperty("confirmation_token").GetString()!;
-        var paid = await client.CallOkAsync("pay_l402", new { url = UrlOf(resource), max_sats = 10, confirmation_token = token });
+        var approvalId = required.GetProperty("approval_id").GetString()!;
+        var waiting = await client.CallErrorAsync("pay_l402", "confirmation_required", new { url = UrlOf(resource), max_sats = 10, approval_id = approvalId });
+        await ApprovalPages.DecideOkAsync(ApprovalPages.Url(required));
+        var paid = await client.CallOkAsync("pay_l402", new { url = UrlOf(resource), max_sats = 10, approval_id = approvalId });
 
+        Assert.Equal(approvalId, waiting.GetProperty("approval_id").GetString());
         Assert.Equal("paid", paid.GetProperty("credential").GetString());
         Assert.Equal(200, paid.GetProperty("status").GetInt32());
         Assert.Equal(1, await OutgoingPaymentsAsync(payer));
-        Assert.Equal((1, 1, 0), await StatsAsync(resource)); // the confirmed invoice was the first challenge's
+        Assert.Equal((1, 1, 0), await StatsAsync(resource)); // the approved invoice was the first challenge's
+    }
+
+    [Fact]
+    public async Task AnApprovalForOneResourceNeverPaysAnother()
+    {
+        var (client, payer) = await PayerAsync();
+        await using var connection = client;
+        var (first, second) = (Resource(), Resource());
+        await client.CallOkAsync("set_payment_limits", new { confirm_above_sats = 5 });
+
+        var forFirst = await client.CallErrorAsync("pay_l402", "confirmation_required", new { url = UrlOf(first), max_sats = 10 });
+        await ApprovalPages.DecideOkAsync(ApprovalPages.Url(forFirst));
+        var forSecond = await client.CallRawAsync("pay_l402", new { url = UrlOf(second), max_sats = 10, approval_id = forFirst.GetProperty("approval_id").GetString() });
+
+        Assert.True(forSecond.IsError == true, ToolCalls.Text(forSecond));
+        Assert.Equal((1, 0, 0), await StatsAsync(second)); // the second resource's own challenge was asked for
+        Assert.Equal(0, await OutgoingPaymentsAsync(payer));
     }
 
     [Fact]
@@ -320,23 +340,6 @@ public sealed class PayL402ToolTests(SandboxAndServer app) : IClassFixture<Sandb
         Assert.Equal(pending.GetProperty("payment_hash").GetString(), completed.GetProperty("payment_hash").GetString());
         Assert.Equal(1, await OutgoingPaymentsAsync(payer));
         Assert.Equal((1, 1, 0), await StatsAsync(resource));
-    }
-
-    [Fact]
-    public async Task AChallengeKeptForConfirmationIsNeverPaidForAnotherResource()
-    {
-        var (client, payer) = await PayerAsync();
-        await using var connection = client;
-        var (first, second) = (Resource(), Resource());
-        await client.CallOkAsync("set_payment_limits", new { confirm_above_sats = 5 });
-
-        var forFirst = await client.CallErrorAsync("pay_l402", "confirmation_required", new { url = UrlOf(first), max_sats = 10 });
-        var forSecond = await client.CallErrorAsync("pay_l402", "confirmation_required",
-            new { url = UrlOf(second), max_sats = 10, confirmation_token = forFirst.GetProperty("confirmation_token").GetString() });
-
-        Assert.Contains("invalid, expired, already used, or for another payment", forSecond.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal((1, 0, 0), await StatsAsync(second)); // the second resource's own challenge was asked for
-        Assert.Equal(0, await OutgoingPaymentsAsync(payer));
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed class PaymentSafetyTests : SandboxServerTests
         ["Payments:MaxPaymentsPerHour"] = "25",
         ["Payments:ConfirmAboveSats"] = "5000",
         ["Payments:PendingPollTime"] = "00:00:03",
+
+        // The one-time token is opt-in (CONTRACT §9); these tests cover it. The default (approvals only) is ApprovalTests'.
+        ["Payments:AllowTokenConfirmation"] = "true",
     };
 
     private async Task<(McpClient Client, SandboxWallet Wallet)> PayerAsync(long balanceSat = 100_000, McpClientHandlers? handlers = null)
@@ -91,7 +94,7 @@ public sealed class PaymentSafetyTests : SandboxServerTests
     }
 
     [Fact]
-    public async Task AboveTheThresholdAClientWithoutElicitationGetsAOneTimeToken()
+    public async Task WithTokensEnabledAClientWithoutElicitationAlsoGetsAOneTimeToken()
     {
         var (client, wallet) = await PayerAsync();
         await using var connection = client;

@@ -1,6 +1,8 @@
 using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Cli;
+using LnbitsMcp.Server.L402;
 using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Payments;
 using LnbitsMcp.Server.Pages;
 using LnbitsMcp.Server.Rest;
 using LnbitsMcp.Server.Security;
@@ -25,6 +27,8 @@ public static class ServerApplication
         builder.AddPages();
         builder.AddSessions();
         builder.AddLnbitsClient();
+        builder.AddPayeeRules();
+        builder.AddL402();
         builder.AddLnbitsMcpServer();
         builder.AddRestTools();
 

@@ -1,5 +1,7 @@
 using LnbitsMcp.Server.Cli;
+using LnbitsMcp.Server.L402;
 using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Payments;
 using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Server.Telemetry;
 
@@ -27,6 +29,8 @@ public static class StdioApplication
         builder.AddServiceDefaults();
         builder.AddSessions();
         builder.AddLnbitsClient();
+        builder.AddPayeeRules();
+        builder.AddL402();
         builder.AddLnbitsMcpStdioServer();
         var host = builder.Build();
         StartupReport.Log(host.Services, host.Services.GetRequiredService<IConfiguration>(), commandLine);

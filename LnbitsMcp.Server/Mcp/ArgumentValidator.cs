@@ -90,6 +90,25 @@ public static class ArgumentValidator
                 return value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()) ? null : $"'{name}' must be a number";
             case "boolean":
                 return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : $"'{name}' must be true or false";
+            case "array":
+                if (value.ValueKind != JsonValueKind.Array)
+                {
+                    return $"'{name}' must be a list";
+                }
+
+                return schema.TryGetProperty("items", out var items) && MainType(items) == "string" && value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String)
+                    ? $"'{name}' must be a list of strings"
+                    : null;
+            case "object":
+                if (value.ValueKind != JsonValueKind.Object)
+                {
+                    return $"'{name}' must be an object";
+                }
+
+                return schema.TryGetProperty("additionalProperties", out var values) && values.ValueKind == JsonValueKind.Object && MainType(values) == "string"
+                    && value.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String)
+                    ? $"'{name}' must map names to strings"
+                    : null;
             default:
                 return null;
         }

@@ -64,6 +64,7 @@ public static class McpServerExtensions
             .WithTools<WalletTools>(ToolJson.Options)
             .WithTools<InvoiceTools>(ToolJson.Options)
             .WithTools<PaymentTools>(ToolJson.Options)
+            .WithTools<L402Tools>(ToolJson.Options)
             .WithTools<LimitTools>(ToolJson.Options);
     }
 

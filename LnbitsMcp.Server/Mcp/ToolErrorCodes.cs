@@ -23,6 +23,12 @@ public static class ToolErrorCodes
     public const string ConfirmationDeclined = "confirmation_declined";
     public const string ReadOnlySession = "read_only_session";
 
+    /// <summary>Not in the contract's list: <c>pay_l402</c>'s resource answered in a way that cannot be paid or did not honour a paid credential.</summary>
+    public const string L402Error = "l402_error";
+
+    /// <summary>Not in the contract's list: the operator's or the connection's payee rules refuse this payee (the message names the rule).</summary>
+    public const string PayeeNotAllowed = "payee_not_allowed";
+
     /// <summary>Not in the contract's list: the session store (Redis) cannot be reached; nothing was changed.</summary>
     public const string ServiceUnavailable = "service_unavailable";
 

@@ -22,6 +22,10 @@ public sealed record ConnectForm
     public string? MaxPaymentSats { get; init; }
     public string? DailyBudgetSats { get; init; }
     public string? ConfirmAboveSats { get; init; }
+
+    /// <summary>Payee rules, one entry per line (or comma-separated): nodes, Lightning Addresses/domains, origins.</summary>
+    public string? AllowPayees { get; init; }
+    public string? DenyPayees { get; init; }
     public bool ReadOnly { get; init; }
     public string? Action { get; init; }
 
@@ -37,6 +41,8 @@ public sealed record ConnectForm
         MaxPaymentSats = Value(form, "max_payment_sats"),
         DailyBudgetSats = Value(form, "daily_budget_sats"),
         ConfirmAboveSats = Value(form, "confirm_above_sats"),
+        AllowPayees = Value(form, "allow_payees"),
+        DenyPayees = Value(form, "deny_payees"),
         ReadOnly = form["read_only"] is { Count: > 0 } box && box.ToString() is "on" or "true" or "1",
         Action = Value(form, "action"),
     };
@@ -49,7 +55,25 @@ public sealed record ConnectForm
     public SessionLimits Limits() => new(
         MaxPaymentSats: Sats(MaxPaymentSats, "max_payment_sats"),
         DailyBudgetSats: Sats(DailyBudgetSats, "daily_budget_sats"),
-        ConfirmAboveSats: Sats(ConfirmAboveSats, "confirm_above_sats"));
+        ConfirmAboveSats: Sats(ConfirmAboveSats, "confirm_above_sats"),
+        Payees: Payees());
+
+    /// <summary>The payee rules typed into the form, checked as <c>set_payment_limits</c> checks them; null when both are empty.</summary>
+    private Payments.PayeeRules? Payees()
+    {
+        var allow = Entries(AllowPayees);
+        var deny = Entries(DenyPayees);
+        if ((Payments.PayeeRules.Validate(allow, "allow_payees") ?? Payments.PayeeRules.Validate(deny, "deny_payees")) is { } problem)
+        {
+            throw ToolException.InvalidArgument(problem);
+        }
+
+        var rules = new Payments.PayeeRules(allow.Count > 0 ? allow : null, deny.Count > 0 ? deny : null);
+        return rules.IsEmpty ? null : rules;
+    }
+
+    private static List<string> Entries(string? text) =>
+        [.. (text ?? string.Empty).Split(['\n', '\r', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     private static long? Sats(string? text, string name)
     {

@@ -48,7 +48,7 @@ public static class ConnectionsPage
                 <tr><td><strong>{PageShell.Encode(connection.ClientName)}</strong><br><span class="note">connected {Time(connection.CreatedAt)}<br>last used {Time(connection.LastUsedAt)}</span></td>
                 <td>{PageShell.Encode(session?.Lnbits?.WalletName ?? "(unknown)")}<br><span class="note">{PageShell.Encode(session?.Lnbits?.BaseUrl.Host)}</span></td>
                 <td>{(canPay
-                    ? $"max {limits.MaxPaymentSats} sats per payment<br>{limits.DailyBudgetSats} sats per 24 h<br>asks above {limits.ConfirmAboveSats} sats"
+                    ? $"max {limits.MaxPaymentSats} sats per payment<br>{limits.DailyBudgetSats} sats per 24 h<br>asks above {limits.ConfirmAboveSats} sats{PayeeRulesText(session?.Limits.Payees)}"
                     : "read-only")}</td>
                 <td>{PageShell.Encode(spent)}</td>
                 <td><form method="post" action="{RevokePath}">
@@ -61,6 +61,10 @@ public static class ConnectionsPage
         html.Append("</tbody></table>");
         return PageShell.Render(context, "Your connections", html.ToString());
     }
+
+    private static string PayeeRulesText(Payments.PayeeRules? rules) =>
+        (rules?.Allow is { Count: > 0 } allow ? "<br>only pays: " + PageShell.Encode(string.Join(", ", allow)) : string.Empty)
+        + (rules?.Deny is { Count: > 0 } deny ? "<br>never pays: " + PageShell.Encode(string.Join(", ", deny)) : string.Empty);
 
     public static async Task<IResult> RevokeAsync(HttpContext context, Connections connections, IAntiforgery antiforgery)
     {

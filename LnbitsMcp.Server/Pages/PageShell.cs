@@ -15,7 +15,7 @@ public static class PageShell
     private const string Style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fafafa;line-height:1.45}
         h1{font-size:1.5rem}fieldset{border:1px solid #ccc;border-radius:.4rem;margin:1rem 0;padding:.75rem 1rem}
-        label{display:block;margin:.6rem 0 .2rem;font-weight:600}input,select{width:100%;padding:.45rem;box-sizing:border-box;font-size:1rem}
+        label{display:block;margin:.6rem 0 .2rem;font-weight:600}input,select,textarea{width:100%;padding:.45rem;box-sizing:border-box;font-size:1rem}
         input[type=checkbox]{width:auto}.check label{display:inline;font-weight:400}
         button{font-size:1rem;padding:.55rem 1.2rem;margin:.8rem .6rem 0 0;border-radius:.4rem;border:1px solid #555;cursor:pointer}
         button.primary{background:#5b2ecc;color:#fff;border-color:#5b2ecc}.error{background:#fde8e8;border:1px solid #d33;padding:.6rem;border-radius:.4rem}

@@ -59,8 +59,12 @@ public static class WalletFormFields
             <input id="daily_budget_sats" name="daily_budget_sats" type="number" min="0" inputmode="numeric" value="{PageShell.Encode(input.DailyBudgetSats)}">
             <label for="confirm_above_sats">Ask me before paying more than, sats (server: {limits.ConfirmAboveSats})</label>
             <input id="confirm_above_sats" name="confirm_above_sats" type="number" min="0" inputmode="numeric" value="{PageShell.Encode(input.ConfirmAboveSats)}">
+            <label for="allow_payees">Only pay these (one per line: node public key, Lightning Address or domain, https origin; empty = anyone)</label>
+            <textarea id="allow_payees" name="allow_payees" rows="2">{PageShell.Encode(input.AllowPayees)}</textarea>
+            <label for="deny_payees">Never pay these (one per line)</label>
+            <textarea id="deny_payees" name="deny_payees" rows="2">{PageShell.Encode(input.DenyPayees)}</textarea>
             {(readOnlyBox ? ReadOnlyBox(input) : string.Empty)}
-            <p class="note">Limits above the server's are capped at the server's.</p>
+            <p class="note">Limits above the server's are capped at the server's; the server's own payee rules apply as well.</p>
             </fieldset>
             <button class="primary" type="submit" name="action" value="allow">Allow</button>
             <button type="submit" name="action" value="deny">Deny</button>

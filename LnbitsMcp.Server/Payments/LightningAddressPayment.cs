@@ -19,9 +19,42 @@ public sealed class LightningAddressPayment(
     PaymentAudit audit,
     LnbitsClientFactory clients,
     LnurlClient lnurl,
+    LnbitsCurrencies currencies,
+    PayeePolicy payees,
     IOptions<PaymentOptions> options,
     TimeProvider time)
 {
+    /// <summary>
+    /// The amount as the tool takes it: <paramref name="amountSats"/>, or <paramref name="amount"/> in
+    /// <paramref name="currency"/> (a fiat code LNbits converts; <c>sat</c> or none = whole sats). A fiat amount is
+    /// converted by the wallet's LNbits first; limits and the LNURL range are checked on the sats it gives.
+    /// </summary>
+    public async Task<PaymentResult> PayAsync(PaymentCall call, string addressText, long? amountSats, double? amount, string? currency, string? comment, CancellationToken cancellationToken)
+    {
+        var fiat = currency is not null && !string.Equals(currency.Trim(), "sat", StringComparison.OrdinalIgnoreCase);
+        if (!fiat)
+        {
+            var sats = (amountSats, amount) switch
+            {
+                ({ } given, null) => given,
+                (null, { } whole) when whole >= 1 && whole == Math.Floor(whole) && whole <= long.MaxValue / 1000 => (long)whole,
+                (null, null) => throw ToolException.InvalidArgument("Give amount_sats, or amount with a currency (e.g. 2.50 and USD)."),
+                (null, _) => throw ToolException.InvalidArgument("Without a currency, amount must be a whole number of sats (at least 1)."),
+                _ => throw ToolException.InvalidArgument("Give either amount_sats or amount, not both."),
+            };
+            return await PayAsync(call, addressText, sats, comment, cancellationToken);
+        }
+
+        if (amountSats is not null || amount is null)
+        {
+            throw ToolException.InvalidArgument("With a currency, give the amount in it as amount (not amount_sats).");
+        }
+
+        var quote = await FiatQuote.ConvertAsync(clients.Create(call.Connection.Settings), currencies, amount.Value, currency!, cancellationToken);
+        var result = await PayAsync(call, addressText, quote.Sats, comment, cancellationToken);
+        return result with { AmountMsat = quote.AmountMsat, FiatCurrency = quote.Currency, FiatAmount = quote.Amount, FiatRate = quote.Rate };
+    }
+
     public async Task<PaymentResult> PayAsync(PaymentCall call, string addressText, long amountSats, string? comment, CancellationToken cancellationToken)
     {
         if (!LightningAddress.TryParse(addressText, out var address, out var addressError))
@@ -30,6 +63,7 @@ public sealed class LightningAddressPayment(
         }
 
         var amountMsat = checked(amountSats * 1000);
+        payees.Check(call, PayeeKind.Address, address.ToString(), amountMsat);
         var limits = checks.CheckPayable(call, amountMsat);
         var payRequest = await lnurl.FetchPayRequestAsync(lnurl.WellKnownUri(address), cancellationToken);
         if ((LnurlPayRules.CheckAmount(payRequest, amountMsat) ?? LnurlPayRules.CheckComment(payRequest, comment) ?? LnurlPayRules.CheckPayerData(payRequest)) is { } problem)

@@ -9,9 +9,10 @@ namespace LnbitsMcp.Server.Payments;
 /// <summary>
 /// The checks every flow runs before any LNbits call: an invoice must be valid, signed by its payee, of this
 /// network, carry an amount and not be expired; the session must be able to pay (not read-only) and the
-/// amount within the per-payment limit. Each refusal is audited and says that nothing was paid.
+/// amount within the per-payment limit; the invoice's node must pass the payee rules (<see cref="PayeePolicy"/>).
+/// Each refusal is audited and says that nothing was paid.
 /// </summary>
-public sealed class PaymentChecks(PaymentAudit audit, IOptions<PaymentOptions> options, TimeProvider time)
+public sealed class PaymentChecks(PaymentAudit audit, PayeePolicy payees, IOptions<PaymentOptions> options, TimeProvider time)
 {
     /// <summary>The network LNbits pays on (<c>Payments:Network</c>).</summary>
     public LightningNetwork Network =>
@@ -51,6 +52,7 @@ public sealed class PaymentChecks(PaymentAudit audit, IOptions<PaymentOptions> o
             throw new ToolException(code, message + " Nothing was paid.");
         }
 
+        payees.Check(call, PayeeKind.Node, invoice.Payee, invoice.AmountMsat!.Value);
         return invoice;
     }
 

@@ -21,6 +21,12 @@ public sealed record PaymentResult : IToolResult
     public string? Payee { get; init; }
     public string? Memo { get; init; }
 
+    /// <summary>An amount given in a fiat currency: the msat it was converted to (what limits were checked against), the currency, amount and rate (sats per unit).</summary>
+    public long? AmountMsat { get; init; }
+    public string? FiatCurrency { get; init; }
+    public double? FiatAmount { get; init; }
+    public double? FiatRate { get; init; }
+
     public bool? DryRun { get; init; }
     public long? FeeReserveMsat { get; init; }
     public long? BalanceSat { get; init; }

@@ -25,7 +25,8 @@ public sealed record AppSession
 }
 
 /// <summary>Limits a user set for a session (null = the operator's limit applies).</summary>
-public sealed record SessionLimits(long? MaxPaymentSats = null, long? DailyBudgetSats = null, int? MaxPaymentsPerHour = null, long? ConfirmAboveSats = null)
+/// <param name="Payees">The session's own payee rules, on top of the operator's (null = none).</param>
+public sealed record SessionLimits(long? MaxPaymentSats = null, long? DailyBudgetSats = null, int? MaxPaymentsPerHour = null, long? ConfirmAboveSats = null, Payments.PayeeRules? Payees = null)
 {
     public static SessionLimits None { get; } = new();
 }

@@ -17,7 +17,6 @@ public sealed class InvoiceTools(SessionAccess access, LnbitsClientFactory clien
 {
     private const int MaxMemoLength = 640;
     private const double MaxSats = 2_100_000_000_000_000;
-    private const double MaxFiatAmount = 1_000_000_000_000;
 
     [McpServerTool(Title = "Decode invoice", ReadOnly = true, Idempotent = true, OpenWorld = false,
         UseStructuredContent = true, OutputSchemaType = typeof(DecodedInvoiceResult))]
@@ -80,11 +79,7 @@ public sealed class InvoiceTools(SessionAccess access, LnbitsClientFactory clien
     {
         if (fiat)
         {
-            if (!(amount > 0) || amount > MaxFiatAmount)
-            {
-                throw ToolException.InvalidArgument(string.Create(CultureInfo.InvariantCulture,
-                    $"amount must be more than 0 and at most {MaxFiatAmount:0} in the currency (was {amount})."));
-            }
+            Payments.FiatQuote.CheckAmount(amount);
         }
         else if (amount < 1 || amount > MaxSats || amount != Math.Floor(amount))
         {

@@ -37,6 +37,8 @@ try {
     ["get_payment_status", { payment_hash: invoice.structured.payment_hash }],
     ["wait_for_payment", { payment_hash: invoice.structured.payment_hash, timeout_seconds: 1 }],
     ["pay_lightning_address", { lightning_address: "nobody@127.0.0.1:1", amount_sats: 1, dry_run: true }],
+    ["pay_l402", { url: new URL("sandbox/l402/typescript", lnbitsUrl).href, max_sats: 10, dry_run: true }],
+    ["set_payment_limits", { deny_payees: ["*.nowhere.example"] }],
     ["decode_invoice", { bolt11: "lnbc1garbage" }],
   ]) {
     const result = await call(name, args);

@@ -37,7 +37,7 @@ public static class TypeScriptScenario
         Assert.Equal("invalid_argument", bad.GetProperty("structured").GetProperty("error").GetProperty("code").GetString());
         Assert.Equal("dry_run", seen.GetProperty("dryRun").GetProperty("status").GetString());
         var others = seen.GetProperty("others");
-        foreach (var tool in new[] { "create_session", "get_lnbits_configuration", "test_lnbits_configuration", "check_connection", "get_wallet_details", "get_payments", "get_payment_status", "wait_for_payment" })
+        foreach (var tool in new[] { "create_session", "get_lnbits_configuration", "test_lnbits_configuration", "check_connection", "get_wallet_details", "get_payments", "get_payment_status", "wait_for_payment", "pay_l402", "set_payment_limits" })
         {
             Assert.Equal("ok", others.GetProperty(tool).GetString());
         }

@@ -10,7 +10,7 @@ using Microsoft.Playwright;
 namespace LnbitsMcp.Server.Tests.OAuth;
 
 /// <summary>What a person enters on the connect page.</summary>
-public sealed record WalletChoice(Uri LnbitsUrl, string Key, string? MaxPaymentSats = null, bool ReadOnly = false, string? DailyBudgetSats = null);
+public sealed record WalletChoice(Uri LnbitsUrl, string Key, string? MaxPaymentSats = null, bool ReadOnly = false, string? DailyBudgetSats = null, string? DenyPayees = null);
 
 /// <summary>
 /// A hand-driven OAuth client (raw HTTP, PKCE S256) and the person in the browser, for the tests that need
@@ -77,6 +77,11 @@ public sealed class OAuthFlow(Uri server)
         if (wallet.DailyBudgetSats is not null)
         {
             await page.FillAsync("#daily_budget_sats", wallet.DailyBudgetSats);
+        }
+
+        if (wallet.DenyPayees is not null)
+        {
+            await page.FillAsync("#deny_payees", wallet.DenyPayees);
         }
 
         if (wallet.ReadOnly)

@@ -71,6 +71,21 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LimitsAndPayeeRulesComeBackUnchanged()
+    {
+        var store = await StoreAsync();
+        var created = await store.CreateAsync(new SessionCreation(null, "10.0.0.9"), default);
+        var limits = new SessionLimits(500, 1_000, 3, 0, new Server.Payments.PayeeRules(["example.com"], ["https://api.example.com", "bob@example.com"]));
+
+        Assert.True(await store.SaveAsync(created.Session with { Limits = limits }, default));
+        var found = (await store.FindAsync(created.Session.Key, default))!.Limits;
+
+        Assert.Equal((500L, 1_000L, 3, 0L), (found.MaxPaymentSats!.Value, found.DailyBudgetSats!.Value, found.MaxPaymentsPerHour!.Value, found.ConfirmAboveSats!.Value));
+        Assert.Equal(["example.com"], found.Payees!.Allow!);
+        Assert.Equal(["https://api.example.com", "bob@example.com"], found.Payees.Deny!);
+    }
+
+    [Fact]
     public async Task AnIdleSessionExpiresAndAUsedOneSlides()
     {
         var store = await StoreAsync(ShortIdle);

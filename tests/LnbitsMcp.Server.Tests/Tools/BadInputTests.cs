@@ -21,6 +21,7 @@ public sealed class BadInputTests : SandboxServerTests
         "amountless_invoice", "limit_exceeded", "insufficient_balance", "already_paid", "lnbits_unauthorized", "lnbits_forbidden",
         "lnbits_unreachable", "lnbits_error", "forbidden_destination", "lnurl_error", "confirmation_required",
         "confirmation_declined", "read_only_session",
+        "l402_error", "payee_not_allowed", // ours, documented with pay_l402 and the payee rules
     ];
 
     [Fact]
@@ -124,6 +125,8 @@ public sealed class BadInputTests : SandboxServerTests
                 "payment_hash" => Json(new string('c', 64)),
                 "lightning_address" => Json("nobody@127.0.0.1:1"),
                 "amount" or "amount_sats" => Json(1),
+                "max_sats" => Json(10),
+                "url" => Json("http://127.0.0.1:1/nothing-listens-here"),
                 _ => Json("x"),
             };
         }

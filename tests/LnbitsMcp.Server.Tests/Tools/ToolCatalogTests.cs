@@ -30,8 +30,9 @@ public sealed class ToolCatalogTests : IAsyncLifetime
         "create_invoice | amount | amount:number currency:string? memo:string? description_hash:string? expiry:integer[60..86400] session_id:string | o=true r=false d=false i=false",
         "wait_for_payment | payment_hash | payment_hash:string timeout_seconds:integer[1..300] session_id:string | o=true r=true i=true",
         "pay_invoice | bolt11 | bolt11:string dry_run:boolean approval_id:string? confirmation_token:string? session_id:string | o=true r=false d=true i=false",
-        "pay_lightning_address | lightning_address amount_sats | lightning_address:string amount_sats:integer[1..2100000000000000] comment:string? dry_run:boolean approval_id:string? confirmation_token:string? session_id:string | o=true r=false d=true i=false",
-        "set_payment_limits | | max_payment_sats:integer?[1..2100000000000000] daily_budget_sats:integer?[1..2100000000000000] max_payments_per_hour:integer?[1..100000] confirm_above_sats:integer?[0..2100000000000000] session_id:string | o=false r=false d=false i=true",
+        "pay_lightning_address | lightning_address | lightning_address:string amount_sats:integer?[1..2100000000000000] amount:number? currency:string? comment:string? dry_run:boolean approval_id:string? confirmation_token:string? session_id:string | o=true r=false d=true i=false",
+        "pay_l402 | url max_sats | url:string max_sats:integer[1..2100000000000000] method:string body:string? headers:object? dry_run:boolean approval_id:string? confirmation_token:string? session_id:string | o=true r=false d=true i=false",
+        "set_payment_limits | | max_payment_sats:integer?[1..2100000000000000] daily_budget_sats:integer?[1..2100000000000000] max_payments_per_hour:integer?[1..100000] confirm_above_sats:integer?[0..2100000000000000] allow_payees:array? deny_payees:array? session_id:string | o=false r=false d=false i=true",
     ];
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.CompilerServices;
 using StackExchange.Redis;
 
 namespace LnbitsMcp.Server.Sessions;
@@ -14,10 +17,13 @@ public static class RedisReplication
     /// <summary>How long a write waits for a replica before going on without (a replica far behind or gone).</summary>
     public static readonly TimeSpan WaitTimeout = TimeSpan.FromMilliseconds(500);
 
+    private static readonly ConditionalWeakTable<IConnectionMultiplexer, ConcurrentDictionary<EndPoint, ReplicaWaitQueue>> s_queues = [];
+
     /// <summary>
     /// Waits until a replica of the master of <paramref name="key"/> acknowledged every write sent to it
     /// so far (on this connection, which carries all of this process's commands to that node). True
     /// when replicated or when there is no replica to wait for; false after <see cref="WaitTimeout"/>.
+    /// Concurrent callers share <c>WAIT</c>s (<see cref="ReplicaWaitQueue"/>).
     /// </summary>
     /// <exception cref="RedisException">the master cannot be reached: the write may be lost.</exception>
     public static async Task<bool> WaitForReplicaAsync(this IConnectionMultiplexer redis, RedisKey key)
@@ -30,7 +36,7 @@ public static class RedisReplication
             return true;
         }
 
-        var acknowledged = await server.ExecuteAsync("WAIT", 1, (long)WaitTimeout.TotalMilliseconds);
-        return (long)acknowledged >= 1;
+        var queues = s_queues.GetValue(redis, _ => new ConcurrentDictionary<EndPoint, ReplicaWaitQueue>());
+        return await queues.GetOrAdd(server.EndPoint, _ => new ReplicaWaitQueue(server, WaitTimeout)).WaitAsync();
     }
 }

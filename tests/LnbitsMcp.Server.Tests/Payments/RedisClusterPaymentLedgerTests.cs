@@ -51,6 +51,35 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
         Assert.True(await _connection.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), "hash-replicated", CommandFlags.DemandReplica));
     }
 
+    [Fact]
+    public async Task ConcurrentReservationsShareTheirWaitsForTheReplica()
+    {
+        var ledger = new RedisPaymentLedger(_connection);
+        var ledgerKey = Guid.NewGuid().ToString();
+        var master = await fixture.Cluster.MasterOfAsync(RedisKeys.Budget(ledgerKey));
+        var waitsBefore = await WaitCallsAsync(master);
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            ledger.ReserveAsync(new ReservationRequest(ledgerKey, $"hash-{i}", 1000, 1_000_000, 100, DateTimeOffset.UtcNow), default)));
+        var waits = await WaitCallsAsync(master) - waitsBefore;
+
+        Assert.All(decisions, decision => Assert.IsType<LedgerDecision.Reserved>(decision));
+        // One WAIT per reservation would block the master's connection 50 times in a row (what made payments time out under load).
+        Assert.InRange(waits, 1, 25);
+        foreach (var i in new[] { 0, 49 })
+        {
+            Assert.True(await _connection.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), $"hash-{i}", CommandFlags.DemandReplica));
+        }
+    }
+
+    /// <summary>How many <c>WAIT</c>s the master ran (<c>cmdstat_wait:calls=N,…</c>; absent before the first).</summary>
+    private static async Task<long> WaitCallsAsync(RedisCluster.Node master)
+    {
+        var line = (await RedisProcess.CliAsync(master.Port, "info", "commandstats")).Split('\n').Select(l => l.Trim())
+            .SingleOrDefault(l => l.StartsWith("cmdstat_wait:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(',')[0]["cmdstat_wait:calls=".Length..], CultureInfo.InvariantCulture);
+    }
+
     private static async Task<long> MasterOffsetAsync(RedisCluster.Node master) =>
         long.Parse(Field(await RedisProcess.CliAsync(master.Port, "info", "replication"), "master_repl_offset:"), CultureInfo.InvariantCulture);
 

@@ -277,11 +277,15 @@ public sealed class PayL402ToolTests(SandboxAndServer app) : IClassFixture<Sandb
 
         var required = await client.CallErrorAsync("pay_l402", "confirmation_required", new { url = UrlOf(resource), max_sats = 10 });
         var approvalId = required.GetProperty("approval_id").GetString()!;
+        using var browser = new HttpClient();
+        var page = await browser.GetStringAsync(ApprovalPages.Url(required));
         var waiting = await client.CallErrorAsync("pay_l402", "confirmation_required", new { url = UrlOf(resource), max_sats = 10, approval_id = approvalId });
         await ApprovalPages.DecideOkAsync(ApprovalPages.Url(required));
         var paid = await client.CallOkAsync("pay_l402", new { url = UrlOf(resource), max_sats = 10, approval_id = approvalId });
 
         Assert.Equal(approvalId, waiting.GetProperty("approval_id").GetString());
+        Assert.StartsWith($"L402 access to GET {UrlOf(resource)}, node ", required.GetProperty("payee").GetString(), StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode($"GET {UrlOf(resource)}"), page, StringComparison.Ordinal); // the person sees what the payment unlocks
         Assert.Equal("paid", paid.GetProperty("credential").GetString());
         Assert.Equal(200, paid.GetProperty("status").GetInt32());
         Assert.Equal(1, await OutgoingPaymentsAsync(payer));

@@ -36,7 +36,7 @@ public static class RedisReplication
             return true;
         }
 
-        var queues = s_queues.GetValue(redis, _ => new ConcurrentDictionary<EndPoint, ReplicaWaitQueue>());
-        return await queues.GetOrAdd(server.EndPoint, _ => new ReplicaWaitQueue(server, WaitTimeout)).WaitAsync();
+        var queues = s_queues.GetValue(redis, static _ => new ConcurrentDictionary<EndPoint, ReplicaWaitQueue>());
+        return await queues.GetOrAdd(server.EndPoint, static (_, master) => new ReplicaWaitQueue(master, WaitTimeout), server).WaitAsync();
     }
 }

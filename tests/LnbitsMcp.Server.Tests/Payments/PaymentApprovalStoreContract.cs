@@ -156,29 +156,26 @@ public sealed class InProcessPaymentApprovalStoreTests : PaymentApprovalStoreCon
 
 public sealed class RedisPaymentApprovalStoreTests : PaymentApprovalStoreContract
 {
-    private StartedRedisServer _redis = null!;
-    private readonly List<ConnectionMultiplexer> _otherInstances = [];
+    private RedisServer _redis = null!;
+    private RedisInstanceConnections _instances = null!;
 
-    public override async ValueTask InitializeAsync() => _redis = await StartedRedisServer.StartAsync();
+    private ConnectionMultiplexer Connection => _instances.First;
+
+    public override async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _instances = await RedisInstanceConnections.OpenAsync(_redis.ConnectAsync);
+    }
 
     public override async ValueTask DisposeAsync()
     {
-        foreach (var connection in _otherInstances)
-        {
-            await connection.DisposeAsync();
-        }
-
+        await _instances.DisposeAsync();
         await _redis.DisposeAsync();
     }
 
-    protected override Task<IPaymentApprovalStore> CreateStoreAsync() => Task.FromResult<IPaymentApprovalStore>(new RedisPaymentApprovalStore(_redis.Connection, TimeProvider.System));
+    protected override Task<IPaymentApprovalStore> CreateStoreAsync() => Task.FromResult<IPaymentApprovalStore>(new RedisPaymentApprovalStore(Connection, TimeProvider.System));
 
-    protected override async Task<IPaymentApprovalStore> CreateStoreOfAnotherInstanceAsync()
-    {
-        var connection = await _redis.Server.ConnectAsync();
-        _otherInstances.Add(connection);
-        return new RedisPaymentApprovalStore(connection, TimeProvider.System);
-    }
+    protected override async Task<IPaymentApprovalStore> CreateStoreOfAnotherInstanceAsync() => new RedisPaymentApprovalStore(await _instances.AnotherAsync(), TimeProvider.System);
 
     [Fact]
     public async Task RedisHoldsNoApprovalIdAndKeepsAnApprovalOnlyAWhilePastItsExpiry()
@@ -186,17 +183,17 @@ public sealed class RedisPaymentApprovalStoreTests : PaymentApprovalStoreContrac
         var store = await CreateStoreAsync();
         var id = NewId();
         await store.CreateAsync(id, Approval(lifetime: TimeSpan.FromSeconds(1)), default);
-        var server = _redis.Connection.GetServer(_redis.Connection.GetEndPoints()[0]);
+        var server = Connection.GetServer(Connection.GetEndPoints()[0]);
         var keys = server.Keys(pattern: RedisKeys.Prefix + "{approval:*").Select(k => (string)k!).ToList();
 
         Assert.Contains(RedisKeys.PaymentApproval(PaymentApprovals.StorageId(id)), keys);
         Assert.DoesNotContain(keys, k => k.Contains(id, StringComparison.Ordinal));
         foreach (var key in keys)
         {
-            Assert.All(await _redis.Connection.GetDatabase().HashGetAllAsync(key), field => Assert.DoesNotContain(id, (string)field.Value!, StringComparison.Ordinal));
+            Assert.All(await Connection.GetDatabase().HashGetAllAsync(key), field => Assert.DoesNotContain(id, (string)field.Value!, StringComparison.Ordinal));
         }
 
-        var ttl = await _redis.Connection.GetDatabase().KeyTimeToLiveAsync(RedisKeys.PaymentApproval(PaymentApprovals.StorageId(id)));
+        var ttl = await Connection.GetDatabase().KeyTimeToLiveAsync(RedisKeys.PaymentApproval(PaymentApprovals.StorageId(id)));
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(11));
     }
 }
@@ -204,22 +201,13 @@ public sealed class RedisPaymentApprovalStoreTests : PaymentApprovalStoreContrac
 [Collection(RedisClusterStores.Name)]
 public sealed class RedisClusterPaymentApprovalStoreTests(RedisClusterFixture fixture) : PaymentApprovalStoreContract
 {
-    private ConnectionMultiplexer _connection = null!;
-    private ConnectionMultiplexer? _otherInstance;
+    private RedisInstanceConnections _instances = null!;
 
-    public override async ValueTask InitializeAsync() => _connection = await fixture.Cluster.ConnectAsync();
+    public override async ValueTask InitializeAsync() => _instances = await RedisInstanceConnections.OpenAsync(fixture.Cluster.ConnectAsync);
 
-    public override async ValueTask DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        if (_otherInstance is not null)
-        {
-            await _otherInstance.DisposeAsync();
-        }
-    }
+    public override async ValueTask DisposeAsync() => await _instances.DisposeAsync();
 
-    protected override Task<IPaymentApprovalStore> CreateStoreAsync() => Task.FromResult<IPaymentApprovalStore>(new RedisPaymentApprovalStore(_connection, TimeProvider.System));
+    protected override Task<IPaymentApprovalStore> CreateStoreAsync() => Task.FromResult<IPaymentApprovalStore>(new RedisPaymentApprovalStore(_instances.First, TimeProvider.System));
 
-    protected override async Task<IPaymentApprovalStore> CreateStoreOfAnotherInstanceAsync() =>
-        new RedisPaymentApprovalStore(_otherInstance ??= await fixture.Cluster.ConnectAsync(), TimeProvider.System);
+    protected override async Task<IPaymentApprovalStore> CreateStoreOfAnotherInstanceAsync() => new RedisPaymentApprovalStore(await _instances.AnotherAsync(), TimeProvider.System);
 }

@@ -11,29 +11,22 @@ namespace LnbitsMcp.Server.Tests.Payments;
 [Collection(RedisClusterStores.Name)]
 public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) : PaymentLedgerContract
 {
-    private ConnectionMultiplexer _connection = null!;
-    private ConnectionMultiplexer? _otherInstance;
+    private RedisInstanceConnections _instances = null!;
 
-    public override async ValueTask InitializeAsync() => _connection = await fixture.Cluster.ConnectAsync();
+    private ConnectionMultiplexer Connection => _instances.First;
 
-    public override async ValueTask DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        if (_otherInstance is not null)
-        {
-            await _otherInstance.DisposeAsync();
-        }
-    }
+    public override async ValueTask InitializeAsync() => _instances = await RedisInstanceConnections.OpenAsync(fixture.Cluster.ConnectAsync);
 
-    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_connection));
+    public override async ValueTask DisposeAsync() => await _instances.DisposeAsync();
 
-    protected override async Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync() =>
-        new RedisPaymentLedger(_otherInstance ??= await fixture.Cluster.ConnectAsync());
+    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(Connection));
+
+    protected override async Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync() => new RedisPaymentLedger(await _instances.AnotherAsync());
 
     [Fact]
     public async Task AReservationIsReturnedOnlyOnceAReplicaAcknowledgedIt()
     {
-        var ledger = new RedisPaymentLedger(_connection);
+        var ledger = new RedisPaymentLedger(Connection);
         var ledgerKey = Guid.NewGuid().ToString();
         var master = await fixture.Cluster.MasterOfAsync(RedisKeys.Budget(ledgerKey));
         var replica = (await fixture.Cluster.ReplicasOfAsync(master)).Single();
@@ -48,13 +41,13 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
 
         Assert.IsType<LedgerDecision.Reserved>(decision);
         Assert.True(acknowledged > offsetBefore, $"the replica acknowledged offset {acknowledged}, the master was at {offsetBefore} before the reservation");
-        Assert.True(await _connection.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), "hash-replicated", CommandFlags.DemandReplica));
+        Assert.True(await Connection.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), "hash-replicated", CommandFlags.DemandReplica));
     }
 
     [Fact]
     public async Task ConcurrentReservationsShareTheirWaitsForTheReplica()
     {
-        var ledger = new RedisPaymentLedger(_connection);
+        var ledger = new RedisPaymentLedger(Connection);
         var ledgerKey = Guid.NewGuid().ToString();
         var master = await fixture.Cluster.MasterOfAsync(RedisKeys.Budget(ledgerKey));
         var waitsBefore = await WaitCallsAsync(master);
@@ -68,7 +61,7 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
         Assert.InRange(waits, 1, 25);
         foreach (var i in new[] { 0, 49 })
         {
-            Assert.True(await _connection.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), $"hash-{i}", CommandFlags.DemandReplica));
+            Assert.True(await Connection.GetDatabase().SetContainsAsync(RedisKeys.PaidHashes(ledgerKey), $"hash-{i}", CommandFlags.DemandReplica));
         }
     }
 

@@ -7,29 +7,24 @@ namespace LnbitsMcp.Server.Tests.Payments;
 
 public sealed class RedisPaymentLedgerTests : PaymentLedgerContract
 {
-    private StartedRedisServer _redis = null!;
-    private readonly List<ConnectionMultiplexer> _otherInstances = [];
+    private RedisServer _redis = null!;
+    private RedisInstanceConnections _instances = null!;
 
-    public override async ValueTask InitializeAsync() => _redis = await StartedRedisServer.StartAsync();
+    public override async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _instances = await RedisInstanceConnections.OpenAsync(_redis.ConnectAsync);
+    }
 
     public override async ValueTask DisposeAsync()
     {
-        foreach (var connection in _otherInstances)
-        {
-            await connection.DisposeAsync();
-        }
-
+        await _instances.DisposeAsync();
         await _redis.DisposeAsync();
     }
 
-    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_redis.Connection));
+    protected override Task<IPaymentLedger> CreateLedgerAsync() => Task.FromResult<IPaymentLedger>(new RedisPaymentLedger(_instances.First));
 
-    protected override async Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync()
-    {
-        var connection = await _redis.Server.ConnectAsync();
-        _otherInstances.Add(connection);
-        return new RedisPaymentLedger(connection);
-    }
+    protected override async Task<IPaymentLedger> CreateLedgerOfAnotherInstanceAsync() => new RedisPaymentLedger(await _instances.AnotherAsync());
 }
 
 /// <summary>What every confirmation-token store must do; run in process, on one Redis node and on a Redis Cluster.</summary>

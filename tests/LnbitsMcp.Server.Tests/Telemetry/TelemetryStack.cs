@@ -39,6 +39,22 @@ public sealed class TelemetryStack : IAsyncDisposable
     public Uri EdgeUrl { get; }
     public TelemetryCapture Capture { get; }
 
+    /// <summary>
+    /// The spans of traces that touch this stack (a tag names its edge's, server's, sandbox's or Redis' port). Other
+    /// test classes run hosts in the same process, and every capture there sees their spans too.
+    /// </summary>
+    public IReadOnlyList<CapturedSpan> OwnSpans(IEnumerable<CapturedSpan> spans)
+    {
+        var all = spans.ToList();
+        var ports = new[] { EdgeUrl.Port, Server.Url.Port, Sandbox.Url.Port, Redis.Port }
+            .Select(port => port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var traces = all
+            .Where(span => span.Tags.Values.Any(value => value is not null && ports.Any(port => value == port || value.Contains(":" + port, StringComparison.Ordinal))))
+            .Select(span => span.TraceId)
+            .ToHashSet();
+        return all.Where(span => traces.Contains(span.TraceId)).ToList();
+    }
+
     /// <summary>How many <c>/health</c> requests the server has answered (the edge's active health checks).</summary>
     public int ServerHealthRequests => Capture.HealthRequests;
 

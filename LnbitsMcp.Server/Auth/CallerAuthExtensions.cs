@@ -110,7 +110,11 @@ public static class CallerAuthExtensions
             app.Use(OAuthCors.InvokeAsync);
         }
 
-        app.UseAuthentication();
+        // Anonymous tool calls skip the authentication middleware (nothing to authenticate; see ToolCallAuthentication).
+        app.UseWhen(ToolCallAuthentication.NeedsAuthentication, branch => branch.UseAuthentication());
+        // The branch's UseAuthentication marks only the branch: without this mark WebApplication would add the
+        // authentication middleware again, first in the pipeline, for every request.
+        ((IApplicationBuilder)app).Properties[ToolCallAuthentication.AuthenticationMiddlewareSetKey] = true;
         var gate = app.Services.GetRequiredService<ResourceServerGate>();
         app.Use((context, next) => gate.InvokeAsync(context, next, builtIn));
         return app;

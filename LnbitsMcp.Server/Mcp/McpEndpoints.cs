@@ -27,7 +27,7 @@ public static class McpEndpoints
         return app;
     }
 
-    private static bool IsMcpRequest(HttpContext context) =>
+    internal static bool IsMcpRequest(HttpContext context) =>
         context.Request.Path.StartsWithSegments(StreamableHttpPath)
         || context.Request.Path.StartsWithSegments(LegacySsePath)
         || context.Request.Path.StartsWithSegments(LegacyMessagePath);

@@ -79,7 +79,12 @@ public static class McpServerExtensions
     {
         if (builder.UsesRedis())
         {
-            builder.Services.AddSingleton<RedisEventStreamStore>();
+            builder.Services.AddSingleton(services => new RedisEventStreamStore(
+                services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+                services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<RedisEventStreamStore>>(),
+                builder.Configuration.GetValue<TimeSpan?>(EventStreamsStoreAfterKey)));
             builder.Services.AddOptions<HttpServerTransportOptions>().PostConfigure<RedisEventStreamStore>((options, store) =>
                 options.EventStreamStore = new RetryAdvertisingEventStreamStore(store, EventStreamRetry));
             return mcp;
@@ -96,6 +101,9 @@ public static class McpServerExtensions
         return mcp.WithDistributedCacheEventStreamStore();
     }
 #pragma warning restore MCP9006
+
+    /// <summary>Configuration: how young a stream stays in the answering instance's memory (<see cref="RedisEventStreamStore.StoreAfter"/>; 00:00:00 = every message to Redis).</summary>
+    public const string EventStreamsStoreAfterKey = "EventStreams:StoreAfter";
 
     /// <summary>The <c>retry</c> a POST SSE stream's priming event advertises.</summary>
     public static readonly TimeSpan EventStreamRetry = TimeSpan.FromSeconds(1);

@@ -38,7 +38,7 @@ public static class ReadOnlyToolMarker
             AppSession? session;
             try
             {
-                session = await store.FindByTransportAsync(transport, cancellationToken);
+                session = await store.FindByTransportAsync(transport, SessionFreshness.Recent, cancellationToken);
             }
             catch (Exception ex) when (RedisFailure.Is(ex))
             {

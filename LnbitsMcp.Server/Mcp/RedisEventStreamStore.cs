@@ -40,8 +40,39 @@ public sealed partial class RedisEventStreamStore(
     IConnectionMultiplexer redis,
     IDataProtectionProvider dataProtection,
     TimeProvider time,
-    ILogger<RedisEventStreamStore> logger) : ISseEventStreamStore
+    ILogger<RedisEventStreamStore> logger,
+    TimeSpan? storeAfter = null) : ISseEventStreamStore, IDisposable
 {
+    /// <summary>The default of <see cref="StoreAfter"/>.</summary>
+    public static readonly TimeSpan DefaultStoreAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A stream younger than this keeps its messages in this instance's memory (<see cref="LocalEventStreams"/>):
+    /// a tool call answered that quickly costs no Redis write, and a resume of it is served by this instance
+    /// (the edge sends a session's requests to the instance that has it). A stream still open when it gets
+    /// older (a long call: the kind whose connection a proxy cuts) is written to Redis, its messages so far and
+    /// every later one, and any instance resumes it. Zero: every message goes to Redis at once.
+    /// </summary>
+    public TimeSpan StoreAfter { get; } = storeAfter ?? DefaultStoreAfter;
+
+    /// <summary>How often open young streams are looked at (a stream moves to Redis at most this late).</summary>
+    private TimeSpan SweepInterval => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(100).Ticks, StoreAfter.Ticks / 4));
+
+    /// <summary>
+    /// A stream of which nothing is found after this long is not resumable: an open stream is in Redis by
+    /// then (or, when everything is written at once, a stream may wait for its first message up to <see cref="Retention"/>).
+    /// </summary>
+    private TimeSpan UnknownStreamHorizon => StoreAfter > TimeSpan.Zero ? StoreAfter + SweepInterval + TimeSpan.FromSeconds(2) : Retention;
+
+    private readonly LocalEventStreams _local = new();
+    private readonly Lock _sweepGate = new();
+    private ITimer? _sweep;
+
+    /// <summary>How many young streams this instance holds in memory (a test reads it).</summary>
+    public int LocalStreams => _local.Count;
+
+    public void Dispose() => _sweep?.Dispose();
+
     /// <summary>How long a stream can be resumed after its last message (and a stream without one after its start).</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(10);
 
@@ -60,7 +91,64 @@ public sealed partial class RedisEventStreamStore(
     public ValueTask<ISseEventStreamWriter> CreateStreamAsync(SseEventStreamOptions options, CancellationToken cancellationToken = default)
     {
         var stream = new StreamIdentity(options.SessionId, options.StreamId, time.GetUtcNow().ToUnixTimeMilliseconds());
-        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(this, stream, StreamPrefix(stream), options.Mode));
+        var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
+        LocalEventStreams.LocalStream? local = null;
+        if (StoreAfter > TimeSpan.Zero && options.Mode != SseEventStreamMode.Polling)
+        {
+            local = _local.Open(key, stream.StartedAtMs);
+            StartSweep();
+        }
+
+        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(this, key, StreamPrefix(stream), options.Mode, local));
+    }
+
+    private void StartSweep()
+    {
+        if (_sweep is not null)
+        {
+            return;
+        }
+
+        lock (_sweepGate)
+        {
+            _sweep ??= time.CreateTimer(_ => Sweep(), null, SweepInterval, SweepInterval);
+        }
+    }
+
+    /// <summary>Writes the open streams that got older than <see cref="StoreAfter"/> to Redis.</summary>
+    private void Sweep()
+    {
+        var due = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)StoreAfter.TotalMilliseconds;
+        foreach (var stream in _local.OpenStreams())
+        {
+            if (stream.StartedAtMs <= due)
+            {
+                _ = MoveToRedisAsync(stream, [new HashEntry(ModeField, "s")]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes a young stream durable: its messages so far and <paramref name="extra"/> are written to Redis, then
+    /// it is forgotten here. False (nothing written) when it already was durable or was answered young.
+    /// </summary>
+    private async Task<bool> MoveToRedisAsync(LocalEventStreams.LocalStream stream, HashEntry[] extra)
+    {
+        List<(long Sequence, SseItem<JsonRpcMessage?> Item)> pending;
+        lock (stream.Gate)
+        {
+            if (stream.Durable || stream.Answered)
+            {
+                return false;
+            }
+
+            stream.Durable = true;
+            pending = stream.Drain();
+        }
+
+        await WriteAsync(stream.Key, [.. pending.Select(e => new HashEntry(e.Sequence, Protect(e.Item))), .. extra]);
+        _local.Forget(stream);
+        return true;
     }
 
     public async ValueTask<ISseEventStreamReader?> GetStreamReaderAsync(string lastEventId, CancellationToken cancellationToken = default)
@@ -71,13 +159,19 @@ public sealed partial class RedisEventStreamStore(
         }
 
         var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs);
-        var stored = await ReadAsync(stream, cancellationToken);
-        if (stored is null && time.GetUtcNow() - startedAt > Retention)
+        var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
+        if (_local.Find(key) is not null)
         {
-            return null; // expired, or never held a message
+            return new Reader(this, stream, key, token, sequence, null); // young, or answered young: this instance has it
         }
 
-        return new Reader(this, stream, token, sequence, stored);
+        var stored = await ReadAsync(key, cancellationToken);
+        if (stored is null && time.GetUtcNow() - startedAt > UnknownStreamHorizon)
+        {
+            return null; // expired, answered young on another instance, or never held a message
+        }
+
+        return new Reader(this, stream, key, token, sequence, stored);
     }
 
     /// <summary>The stream's hash key: a hash of the stream's identity, in a slot of its own.</summary>
@@ -136,10 +230,9 @@ public sealed partial class RedisEventStreamStore(
 
     private static string EventId(string token, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{token}.{sequence}");
 
-    private async Task WriteAsync(StreamIdentity stream, HashEntry[] fields)
+    private async Task WriteAsync(RedisKey key, HashEntry[] fields)
     {
         var database = redis.GetDatabase();
-        var key = (RedisKey)Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
         try
         {
             // Pipelined: both commands leave in one write and are answered together.
@@ -154,12 +247,12 @@ public sealed partial class RedisEventStreamStore(
     }
 
     /// <summary>The stream's stored fields, or null when it holds nothing (or Redis cannot tell).</summary>
-    private async Task<StoredStream?> ReadAsync(StreamIdentity stream, CancellationToken cancellationToken)
+    private async Task<StoredStream?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         HashEntry[] entries;
         try
         {
-            entries = await redis.GetDatabase().HashGetAllAsync(Key(stream.SessionId, stream.StreamId, stream.StartedAtMs)).WaitAsync(cancellationToken);
+            entries = await redis.GetDatabase().HashGetAllAsync(key).WaitAsync(cancellationToken);
         }
         catch (Exception error) when (RedisFailure.Is(error))
         {
@@ -241,7 +334,7 @@ public sealed partial class RedisEventStreamStore(
 
     private sealed record StoredStream(SortedList<long, byte[]> Events, bool Completed, bool Polling);
 
-    private sealed class Writer(RedisEventStreamStore store, StreamIdentity stream, string token, SseEventStreamMode mode) : ISseEventStreamWriter
+    private sealed class Writer(RedisEventStreamStore store, string key, string token, SseEventStreamMode mode, LocalEventStreams.LocalStream? local) : ISseEventStreamWriter
     {
         private long _sequence;
         private bool _stored;
@@ -256,8 +349,12 @@ public sealed partial class RedisEventStreamStore(
 
             mode = newMode;
             _stored = true;
-            // The client reconnects to poll as soon as the response ends: the mode must be stored by then.
-            await store.WriteAsync(stream, [new HashEntry(ModeField, newMode == SseEventStreamMode.Polling ? "p" : "s")]);
+            // The client reconnects to poll as soon as the response ends, maybe elsewhere: the mode must be in Redis by then.
+            HashEntry[] field = [new HashEntry(ModeField, newMode == SseEventStreamMode.Polling ? "p" : "s")];
+            if (local is null || !await store.MoveToRedisAsync(local, field))
+            {
+                await store.WriteAsync(key, field);
+            }
         }
 
         public async ValueTask<SseItem<JsonRpcMessage?>> WriteEventAsync(SseItem<JsonRpcMessage?> sseItem, CancellationToken cancellationToken = default)
@@ -276,26 +373,79 @@ public sealed partial class RedisEventStreamStore(
 
             // The answer to the POST's request ends its stream: marked complete in the same write.
             var final = item.Data is JsonRpcResponse or JsonRpcError;
+            _completed |= final;
+            if (local is not null && KeptYoung(local, sequence, item, final))
+            {
+                return item;
+            }
+
             HashEntry[] fields = final
                 ? [new HashEntry(sequence, store.Protect(item)), new HashEntry(CompletedField, 1)]
                 : [new HashEntry(sequence, store.Protect(item))];
             _stored = true;
-            _completed |= final;
-            await store.WriteAsync(stream, fields);
+            if (local is null || !await store.MoveToRedisAsync(local, fields))
+            {
+                await store.WriteAsync(key, fields);
+            }
+
             return item;
+        }
+
+        /// <summary>Keeps a message of a young stream in memory; false when the stream is (now to be) in Redis.</summary>
+        private bool KeptYoung(LocalEventStreams.LocalStream young, long sequence, SseItem<JsonRpcMessage?> item, bool final)
+        {
+            lock (young.Gate)
+            {
+                if (young.Durable || store.Time.GetUtcNow().ToUnixTimeMilliseconds() - young.StartedAtMs >= (long)store.StoreAfter.TotalMilliseconds)
+                {
+                    return false;
+                }
+
+                young.Add(sequence, item);
+                young.Answered |= final;
+            }
+
+            if (final)
+            {
+                store._local.Answered(young);
+            }
+
+            return true;
         }
 
         public async ValueTask DisposeAsync()
         {
+            if (local is not null)
+            {
+                bool durable, answered;
+                lock (local.Gate)
+                {
+                    (durable, answered) = (local.Durable, local.Answered);
+                    local.Answered |= !durable; // ended young (a resume then ends too)
+                }
+
+                if (!durable)
+                {
+                    if (!answered)
+                    {
+                        store._local.Answered(local);
+                    }
+
+                    return;
+                }
+
+                _stored = true;
+            }
+
             if (_stored && !_completed)
             {
                 _completed = true;
-                await store.WriteAsync(stream, [new HashEntry(CompletedField, 1)]);
+                await store.WriteAsync(key, [new HashEntry(CompletedField, 1)]);
             }
         }
     }
 
-    private sealed class Reader(RedisEventStreamStore store, StreamIdentity stream, string token, long lastSequence, StoredStream? first) : ISseEventStreamReader
+    private sealed class Reader(RedisEventStreamStore store, StreamIdentity stream, string key, string token, long lastSequence, StoredStream? first) : ISseEventStreamReader
     {
         public string SessionId => stream.SessionId;
 
@@ -305,10 +455,28 @@ public sealed partial class RedisEventStreamStore(
         {
             var sent = lastSequence;
             var stored = first;
-            var giveUpAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs) + Retention;
+            var fromRedis = first is not null;
+            var giveUpAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs) + store.UnknownStreamHorizon;
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (stored is not null)
+                if (!fromRedis && store._local.Find(key) is { } young)
+                {
+                    // Young on this instance: its messages from memory, until it is answered or moves to Redis.
+                    var (events, answered) = young.After(sent);
+                    foreach (var (sequence, item) in events)
+                    {
+                        sent = sequence;
+                        yield return item;
+                    }
+
+                    if (answered)
+                    {
+                        yield break;
+                    }
+
+                    giveUpAt = store.Time.GetUtcNow() + Retention;
+                }
+                else if (stored is not null)
                 {
                     foreach (var (sequence, bytes) in stored.Events)
                     {
@@ -332,7 +500,8 @@ public sealed partial class RedisEventStreamStore(
                 }
 
                 await Task.Delay(PollInterval, store.Time, cancellationToken);
-                stored = await store.ReadAsync(stream, cancellationToken);
+                stored = store._local.Find(key) is null ? await store.ReadAsync(key, cancellationToken) : null;
+                fromRedis = stored is not null;
             }
         }
     }

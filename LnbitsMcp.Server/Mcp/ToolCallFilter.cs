@@ -113,6 +113,7 @@ public sealed partial class ToolCallFilter(
         call.ClientAddress = http?.Connection.RemoteIpAddress?.ToString();
         call.HeaderSettings = http is null ? null : HeaderCredentials.Read(http.Request.Headers);
         call.SessionIdArgument = SessionIdArgument(request.Params?.Arguments);
+        var freshness = Freshness(request.MatchedPrimitive as McpServerTool);
 
         // Caller input is scrubbed from this call's telemetry only; what we issued or verified stays
         // registered while it is live (SecretRedactor): the SDK knows this transport session.
@@ -136,7 +137,7 @@ public sealed partial class ToolCallFilter(
                     "No live session of yours has this session_id. Calls with this connection need no session_id.");
             }
 
-            var bound = await sessions.FindAsync(connection.Connection, cancellationToken);
+            var bound = await sessions.FindAsync(connection.Connection, freshness, cancellationToken);
             if (bound is null || bound.Owner != call.Owner || bound.Lnbits is null)
             {
                 throw new ToolException(ToolErrorCodes.SessionNotFound, "This connection has ended (revoked or expired). Connect again.");
@@ -169,7 +170,7 @@ public sealed partial class ToolCallFilter(
             AppSession? session;
             try
             {
-                session = await sessions.FindByTransportAsync(transport, cancellationToken);
+                session = await sessions.FindByTransportAsync(transport, freshness, cancellationToken);
             }
             catch (Exception ex) when (RedisFailure.Is(ex))
             {
@@ -185,6 +186,15 @@ public sealed partial class ToolCallFilter(
             }
         }
     }
+
+    /// <summary>
+    /// Read-only tools on an MCP connection (bound session or OAuth connection: the edge sends all its calls to
+    /// this instance) may use this instance's copy of the session confirmed within the last second (no store
+    /// round trip); every tool that pays or changes something, and every call naming a session_id (which any
+    /// instance may serve next), reads the session as it is now.
+    /// </summary>
+    private static SessionFreshness Freshness(McpServerTool? tool) =>
+        tool?.ProtocolTool.Annotations is { ReadOnlyHint: true, DestructiveHint: not true } ? SessionFreshness.Recent : SessionFreshness.Current;
 
     /// <summary>Secret-named arguments (api_key, password, bearer_token, confirmation_token) are scrubbed from this call's telemetry.</summary>
     private static void RegisterCallerSecrets(IDictionary<string, JsonElement>? arguments)

@@ -13,8 +13,16 @@ public interface ISessionStore
     /// <summary>The live session with this key (refreshing its expiry), or null.</summary>
     Task<AppSession?> FindAsync(string sessionKey, CancellationToken cancellationToken);
 
+    /// <summary>The live session with this key, at least as current as <paramref name="freshness"/> asks (stores without copies: current).</summary>
+    Task<AppSession?> FindAsync(string sessionKey, SessionFreshness freshness, CancellationToken cancellationToken) =>
+        FindAsync(sessionKey, cancellationToken);
+
     /// <summary>The live session bound to an MCP transport session (refreshing both), or null.</summary>
     Task<AppSession?> FindByTransportAsync(string transportSessionId, CancellationToken cancellationToken);
+
+    /// <summary>The live session bound to an MCP transport session, at least as current as <paramref name="freshness"/> asks.</summary>
+    Task<AppSession?> FindByTransportAsync(string transportSessionId, SessionFreshness freshness, CancellationToken cancellationToken) =>
+        FindByTransportAsync(transportSessionId, cancellationToken);
 
     /// <summary>Binds an MCP transport session to a session; the binding expires with the session.</summary>
     Task BindTransportAsync(string transportSessionId, string sessionKey, CancellationToken cancellationToken);

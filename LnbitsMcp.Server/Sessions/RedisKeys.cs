@@ -42,6 +42,9 @@ public static class RedisKeys
     /// <summary>A session's hash (document, last access, the names of the index entries it keeps alive).</summary>
     public static string Session(string sessionKey) => Key("s", sessionKey);
 
+    /// <summary>The pub/sub channel on which an instance that changed a session names it (the others drop their copies).</summary>
+    public const string SessionChangesChannel = Prefix + "session-changes";
+
     /// <summary>Which session an MCP transport session (<c>Mcp-Session-Id</c> / SSE <c>sessionId</c>) is bound to.</summary>
     public static string Transport(string transportSessionId) => TransportOfId(Hashed(transportSessionId));
 

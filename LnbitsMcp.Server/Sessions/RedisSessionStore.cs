@@ -21,6 +21,10 @@ namespace LnbitsMcp.Server.Sessions;
 /// binding's lifetime, at most every quarter of the idle timeout, to a quarter beyond its own expiry.
 /// So a set never forgets a live session (the caps hold) and may count a gone one for up to a quarter
 /// of the idle timeout (the count is approximate by that much).</para>
+/// <para>A read-only call (<see cref="SessionFreshness.Recent"/>) costs no round trip when this instance confirmed
+/// its copy within <see cref="RecentWindow"/>; the slide adds that window, so such a use never outlives the expiry.
+/// An instance that changes a session says so on <see cref="RedisKeys.SessionChangesChannel"/>, and the others drop
+/// their copies (all of them when their connection to Redis was lost, as messages may have been missed then).</para>
 /// <para>Which session an MCP transport session is bound to is kept in the transport's own key, and
 /// remembered by this instance, so that a call on a known transport still costs one round trip.</para>
 /// </summary>
@@ -55,7 +59,7 @@ public sealed class RedisSessionStore(
 
     private static readonly LuaScript s_create = LuaScript.Prepare("""
         redis.call('HSET', @key, 'doc', @doc, 'v', 1, 'last', @now, 'renewed', @now, 'owner_set', @owner, 'address_set', @address, 'ttl', @ttl)
-        redis.call('PEXPIRE', @key, @ttl)
+        redis.call('PEXPIRE', @key, tonumber(@ttl) + tonumber(@slide))
         return 1
         """);
 
@@ -112,6 +116,12 @@ public sealed class RedisSessionStore(
 
     public static TimeSpan SlideIntervalFor(TimeSpan idleTimeout) => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, idleTimeout.Ticks / 10));
 
+    /// <summary>
+    /// How long a copy confirmed with Redis serves <see cref="SessionFreshness.Recent"/> reads without asking again:
+    /// one second, or a tenth of a short idle timeout.
+    /// </summary>
+    public TimeSpan RecentWindow => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, IdleTimeout.Ticks / 10));
+
     /// <summary>How many decrypted session documents this instance holds (a test reads it).</summary>
     public int CachedDocuments => _documents.Count;
 
@@ -131,6 +141,11 @@ public sealed class RedisSessionStore(
 
     public async Task<CreatedSession> CreateAsync(SessionCreation request, CancellationToken cancellationToken)
     {
+        if (!_listening)
+        {
+            _ = ListenForChangesAsync(); // before any copy of this session could serve a recent read
+        }
+
         var now = time.GetUtcNow();
         var id = SessionId.New();
         var session = new AppSession { Key = SessionId.Key(id), Owner = request.Owner, CreatedAt = now, LastAccessedAt = now, IdleTimeout = request.IdleTimeout };
@@ -159,12 +174,13 @@ public sealed class RedisSessionStore(
                     doc = serializer.Serialize(session),
                     now = now.ToUnixTimeMilliseconds(),
                     ttl = (long)idle.TotalMilliseconds,
+                    slide = (long)(SlideInterval + RecentWindow).TotalMilliseconds,
                     owner = request.Owner ?? string.Empty,
                     address = request.ClientAddress is null ? string.Empty : RedisKeys.Hashed(request.ClientAddress),
                 }),
                 IndexAsync(RedisKeys.LiveSessionsOf(session.Key), session.Key, now));
             await redis.WaitForReplicaAsync(RedisKeys.Session(session.Key));
-            Remember(session.Key, new CachedDocument("1", session));
+            Remember(session.Key, new CachedDocument("1", session, now));
         }
         catch (Exception ex) when (RedisFailure.Is(ex))
         {
@@ -175,16 +191,34 @@ public sealed class RedisSessionStore(
         return new CreatedSession(id, session, now + idle);
     }
 
-    public async Task<AppSession?> FindAsync(string sessionKey, CancellationToken cancellationToken)
+    public Task<AppSession?> FindAsync(string sessionKey, CancellationToken cancellationToken) =>
+        FindAsync(sessionKey, SessionFreshness.Current, cancellationToken);
+
+    public async Task<AppSession?> FindAsync(string sessionKey, SessionFreshness freshness, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var cached = _documents.Get<CachedDocument>(sessionKey);
+        if (!_listening)
+        {
+            var listening = ListenForChangesAsync();
+            if (freshness == SessionFreshness.Recent)
+            {
+                await listening;
+            }
+        }
+
+        if (freshness == SessionFreshness.Recent && _listening && cached is not null && now - cached.ConfirmedAt < RecentWindow && now >= cached.ConfirmedAt
+            && Database.IsConnected(RedisKeys.Session(sessionKey)))
+        {
+            return cached.Session with { LastAccessedAt = now };
+        }
+
         var result = await Database.ScriptEvaluateAsync(s_touch, new
         {
             key = (RedisKey)RedisKeys.Session(sessionKey),
             now = now.ToUnixTimeMilliseconds(),
             ttl = (long)IdleTimeout.TotalMilliseconds,
-            slide = (long)SlideInterval.TotalMilliseconds,
+            slide = (long)(SlideInterval + RecentWindow).TotalMilliseconds,
             slideBefore = (now - SlideInterval).ToUnixTimeMilliseconds(),
             renewBefore = (now - RenewalInterval).ToUnixTimeMilliseconds(),
             known = cached?.Version ?? string.Empty,
@@ -202,22 +236,24 @@ public sealed class RedisSessionStore(
         }
 
         var version = (string)values[0]!;
-        if (cached is null || cached.Version != version)
-        {
-            cached = new CachedDocument(version, serializer.Deserialize(sessionKey, (string)values[1]!, now));
-            Remember(sessionKey, cached);
-        }
+        cached = cached is null || cached.Version != version
+            ? new CachedDocument(version, serializer.Deserialize(sessionKey, (string)values[1]!, now), now)
+            : cached with { ConfirmedAt = now };
+        Remember(sessionKey, cached);
 
         return cached.Session with { LastAccessedAt = now };
     }
 
-    public async Task<AppSession?> FindByTransportAsync(string transportSessionId, CancellationToken cancellationToken)
+    public Task<AppSession?> FindByTransportAsync(string transportSessionId, CancellationToken cancellationToken) =>
+        FindByTransportAsync(transportSessionId, SessionFreshness.Current, cancellationToken);
+
+    public async Task<AppSession?> FindByTransportAsync(string transportSessionId, SessionFreshness freshness, CancellationToken cancellationToken)
     {
         var transportKey = RedisKeys.Transport(transportSessionId);
         string? tried = null;
         if (_transports.TryGetValue(transportKey, out string? remembered) && remembered is not null)
         {
-            if (await FindAsync(remembered, cancellationToken) is { } session)
+            if (await FindAsync(remembered, freshness, cancellationToken) is { } session)
             {
                 return session;
             }
@@ -262,7 +298,7 @@ public sealed class RedisSessionStore(
             doc = serializer.Serialize(session),
             now = now.ToUnixTimeMilliseconds(),
             ttl = (long)IdleTimeout.TotalMilliseconds,
-            slide = (long)SlideInterval.TotalMilliseconds,
+            slide = (long)(SlideInterval + RecentWindow).TotalMilliseconds,
         });
         if (version == 0)
         {
@@ -270,9 +306,59 @@ public sealed class RedisSessionStore(
             return false;
         }
 
-        Remember(session.Key, new CachedDocument(version.ToString(CultureInfo.InvariantCulture), session));
-        await redis.WaitForReplicaAsync(key);
+        Remember(session.Key, new CachedDocument(version.ToString(CultureInfo.InvariantCulture), session, now));
+        await Task.WhenAll(redis.WaitForReplicaAsync(key), AnnounceChangeAsync(session.Key));
         return true;
+    }
+
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly SemaphoreSlim _listenGate = new(1, 1);
+    private volatile bool _listening;
+
+    /// <summary>Subscribes (once) to the other instances' session changes; until then no copy serves a recent read.</summary>
+    private async Task ListenForChangesAsync()
+    {
+        await _listenGate.WaitAsync();
+        try
+        {
+            if (_listening)
+            {
+                return;
+            }
+
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.SessionChangesChannel), (_, message) =>
+            {
+                var text = (string?)message;
+                if (text is not null && !text.StartsWith(_instance, StringComparison.Ordinal) && text.IndexOf(' ', StringComparison.Ordinal) is var space and > 0)
+                {
+                    _documents.Remove(text[(space + 1)..]);
+                }
+            });
+            redis.ConnectionFailed += (_, _) => _documents.Clear(); // messages may be missed while away
+            redis.ConnectionRestored += (_, _) => _documents.Clear();
+            _documents.Clear(); // copies made before the subscription may have missed a change
+            _listening = true;
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex))
+        {
+            // Not listening yet: reads stay current; the next recent read tries again.
+        }
+        finally
+        {
+            _listenGate.Release();
+        }
+    }
+
+    /// <summary>Tells the other instances that a session changed (best effort: their copies are at most <see cref="RecentWindow"/> old anyway).</summary>
+    private async Task AnnounceChangeAsync(string sessionKey)
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(RedisKeys.SessionChangesChannel), _instance + " " + sessionKey);
+        }
+        catch (Exception ex) when (RedisFailure.Is(ex))
+        {
+        }
     }
 
     /// <summary>The live sessions over every shard (approximate: a gone session may count for up to a quarter of the idle timeout).</summary>
@@ -288,6 +374,7 @@ public sealed class RedisSessionStore(
     {
         _transports.Dispose();
         _documents.Dispose();
+        _listenGate.Dispose();
     }
 
     private async Task<(bool Admitted, long Count)> AdmitAsync(string? set, int cap, string sessionKey, DateTimeOffset now)
@@ -411,7 +498,8 @@ public sealed class RedisSessionStore(
 
     private static readonly TimeSpan DocumentCacheLifetime = TimeSpan.FromMinutes(5);
 
-    private sealed record CachedDocument(string Version, AppSession Session);
+    /// <param name="ConfirmedAt">When Redis last said this is the live session's current version.</param>
+    private sealed record CachedDocument(string Version, AppSession Session, DateTimeOffset ConfirmedAt);
 
     private void Remember(string transportKey, string sessionKey) =>
         _transports.Set(transportKey, sessionKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RenewalInterval });

@@ -7,20 +7,25 @@ public sealed record BenchOptions
 {
     public int Rounds { get; init; } = 3;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(30);
     public IReadOnlyList<int> Connections { get; init; } = [1, 16, 64];
     public IReadOnlyList<int> SessionCounts { get; init; } = [10_000, 100_000];
+
+    /// <summary>The targets to load (by name; all when empty): e.g. one target at a time while a profiler records.</summary>
+    public IReadOnlyList<string> Targets { get; init; } = [];
     public string ResultsDirectory { get; init; } =
         Environment.GetEnvironmentVariable("BENCH_RESULTS") is { Length: > 0 } results
             ? results
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "lnbits-mcp-bench");
 
     public const string Usage = """
-        bench/load.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections 1,16,64] [--sessions 10000,100000|none] [--results DIR]
+        bench/load.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections 1,16,64] [--sessions 10000,100000|none] [--targets sdk,server-decode,…] [--results DIR]
 
         Starts redis-server, the LNbits sandbox, two servers, the edge and the references (bare MCP SDK, stateful;
         YARP in front of a bare stateless SDK server), loads them with wrk in interleaved rounds and writes the
-        table to DIR/<timestamp>.md (default ${BENCH_RESULTS:-~/lnbits-mcp-bench}).
+        table to DIR/<timestamp>.md (default ${BENCH_RESULTS:-~/lnbits-mcp-bench}). --targets loads only the named
+        targets (sdk, server-decode, server-balance, yarp, edge-decode, edge-balance, sandbox), e.g. one at a time
+        while a profiler records; ratios and goals need their references among them.
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -36,6 +41,7 @@ public sealed record BenchOptions
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--connections" => options with { Connections = Numbers(Next()) },
                 "--sessions" => options with { SessionCounts = Numbers(Next()) },
+                "--targets" => options with { Targets = Names(Next()) },
                 "--results" => options with { ResultsDirectory = Next() },
                 "--help" or "-h" => throw new BenchException(Usage),
                 _ => throw new BenchException($"unknown option {args[i]}\n{Usage}"),
@@ -46,6 +52,8 @@ public sealed record BenchOptions
             ? throw new BenchException($"--rounds and --duration must be at least 1.\n{Usage}")
             : options;
     }
+
+    private static string[] Names(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static int[] Numbers(string text) => text == "none" ? [] :
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))];

@@ -20,6 +20,17 @@ public sealed class BenchStack : IAsyncDisposable
 
     public IReadOnlyList<LoadTarget> Targets { get; private set; } = [];
 
+    /// <summary>The targets of these names (all when none are named); an unknown name is an error.</summary>
+    public IReadOnlyList<LoadTarget> Select(IReadOnlyList<string> names)
+    {
+        if (names.FirstOrDefault(name => Targets.All(target => target.Name != name)) is { } unknown)
+        {
+            throw new BenchException($"no target is named '{unknown}'; the targets: {string.Join(", ", Targets.Select(target => target.Name))}");
+        }
+
+        return names.Count == 0 ? Targets : [.. Targets.Where(target => names.Contains(target.Name))];
+    }
+
     public LoadTarget Reference { get; private set; } = null!;
 
     public Uri SandboxUrl { get; private set; } = null!;

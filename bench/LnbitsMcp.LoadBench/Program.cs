@@ -38,9 +38,10 @@ try
 {
     stack = await BenchStack.StartAsync(new Services(Repository.Root(), work));
     var rounds = new LoadRounds(new Wrk(work), stack.Processes, Console.Out);
+    var targets = stack.Select(options.Targets);
     Console.WriteLine("warm-up");
-    await rounds.WarmUpAsync(stack.Targets, options.Warmup, stopping.Token);
-    var samples = await rounds.RunAsync("load", stack.Targets, options.Connections, options.Rounds, options.Duration,
+    await rounds.WarmUpAsync(targets, options.Warmup, stopping.Token);
+    var samples = await rounds.RunAsync("load", targets, options.Connections, options.Rounds, options.Duration,
         (target, c) => target.Name != "sandbox" || c == 1, stopping.Token);
     var scale = options.SessionCounts.Count > 0 ? await SessionScale.RunAsync(stack, rounds, options, Console.Out, stopping.Token) : null;
 

@@ -18,9 +18,11 @@ public sealed class RedisClusterServers : IAsyncLifetime
         var cluster = RedisCluster.StartAsync();
         var sandbox = Sandbox.StartAsync();
         (Cluster, Sandbox) = (await cluster, await sandbox);
+        // Every stream message to Redis at once, so that the resumable-stream contract can resume a quick answer elsewhere.
+        var settings = SharedSessionContract.Limits.Append(new(ResumableStreamContract.StoreAfterKey, "00:00:00")).ToDictionary();
         var started = await Task.WhenAll(
-            ServerReplicas.StartAsync("replica-a", Cluster, SharedSessionContract.Limits.ToDictionary()),
-            ServerReplicas.StartAsync("replica-b", Cluster, SharedSessionContract.Limits.ToDictionary()));
+            ServerReplicas.StartAsync("replica-a", Cluster, settings),
+            ServerReplicas.StartAsync("replica-b", Cluster, settings));
         (A, B) = (started[0], started[1]);
     }
 

@@ -10,9 +10,11 @@ using ModelContextProtocol.Server;
 namespace LnbitsMcp.Server.Tests.Replicas;
 
 /// <summary>
-/// Events are stored only where a stream can be resumed from them: the priming event is not stored, a
-/// message is stored (one hash per stream, with an expiry) before it is sent, the answer marks its stream
-/// complete; any instance replays a stream, also one whose answer comes after the client came back.
+/// Events are stored only where a stream can be resumed from them: the priming event is not stored; a
+/// young stream's messages stay in the answering instance's memory (a quick answer costs no Redis write
+/// and is resumed there); a stream open longer than <see cref="RedisEventStreamStore.StoreAfter"/> (or every
+/// stream, with zero) is one encrypted hash in Redis with an expiry, the answer marking it complete, and
+/// any instance replays it, also when its answer comes after the client came back.
 /// </summary>
 #pragma warning disable MCP9006 // the event stream store API is the SDK's stateful-mode API
 public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
@@ -25,8 +27,11 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
 
-    private RedisEventStreamStore Store(StackExchange.Redis.IConnectionMultiplexer connection) =>
-        new(connection, _dataProtection, TimeProvider.System, NullLogger<RedisEventStreamStore>.Instance);
+    private RedisEventStreamStore Store(StackExchange.Redis.IConnectionMultiplexer connection, TimeSpan? storeAfter = null) =>
+        new(connection, _dataProtection, TimeProvider.System, NullLogger<RedisEventStreamStore>.Instance, storeAfter);
+
+    /// <summary>A store that writes every message to Redis at once (<c>EventStreams:StoreAfter</c> = 0).</summary>
+    private RedisEventStreamStore DurableStore(StackExchange.Redis.IConnectionMultiplexer connection) => Store(connection, TimeSpan.Zero);
 
     private static SseEventStreamOptions Stream(string sessionId, string streamId) =>
         new() { SessionId = sessionId, StreamId = streamId, Mode = SseEventStreamMode.Streaming };
@@ -40,7 +45,7 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
     [Fact]
     public async Task ThePrimingEventIsNotStoredAndTheAnswerIsOneEncryptedHashThatExpires()
     {
-        var store = Store(_redis.Connection);
+        var store = DurableStore(_redis.Connection);
         var writer = await store.CreateStreamAsync(Stream("mcp-session-secret-1", "7"));
 
         var priming = await writer.WriteEventAsync(Priming()).AsTask().WaitAsync(s_timeout);
@@ -66,13 +71,13 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
     public async Task AnotherInstanceReplaysWhatCameAfterTheLastEventIdAndStopsAtTheAnswer()
     {
         await using var otherConnection = await _redis.Server.ConnectAsync();
-        var writer = await Store(_redis.Connection).CreateStreamAsync(Stream("mcp-session-2", "8"));
+        var writer = await DurableStore(_redis.Connection).CreateStreamAsync(Stream("mcp-session-2", "8"));
         var priming = await writer.WriteEventAsync(Priming());
         var progress = new SseItem<JsonRpcMessage?>(new JsonRpcNotification { Method = "notifications/progress", Params = new JsonObject { ["progress"] = 1 } }, "message");
         await writer.WriteEventAsync(progress);
         await writer.WriteEventAsync(Answer(8, "done"));
 
-        var reader = await Store(otherConnection).GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout);
+        var reader = await DurableStore(otherConnection).GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout);
 
         Assert.NotNull(reader);
         Assert.Equal("mcp-session-2", reader.SessionId);
@@ -81,7 +86,93 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
         Assert.Equal(2, replayed.Count);
         Assert.IsType<JsonRpcNotification>(replayed[0].Data);
         Assert.Equal("done", ((JsonRpcResponse)replayed[1].Data!).Result!["text"]!.GetValue<string>());
-        Assert.Single(await ReadAllAsync((await Store(otherConnection).GetStreamReaderAsync(replayed[0].EventId!))!)); // from the progress event on
+        Assert.Single(await ReadAllAsync((await DurableStore(otherConnection).GetStreamReaderAsync(replayed[0].EventId!))!)); // from the progress event on
+    }
+
+    [Fact]
+    public async Task AQuickAnswerCostsNoRedisWriteAndIsResumedOnTheInstanceThatGaveIt()
+    {
+        await using var otherConnection = await _redis.Server.ConnectAsync();
+        using var store = Store(_redis.Connection);
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-4", "10"));
+        var priming = await writer.WriteEventAsync(Priming());
+        await writer.WriteEventAsync(Answer(10, "preimage-quick-0123"));
+        await writer.DisposeAsync();
+
+        Assert.Empty(await _redis.Server.DumpAsync()); // nothing written to Redis
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal("preimage-quick-0123", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
+        Assert.Equal(priming.EventId![..priming.EventId!.LastIndexOf('.')] + ".2", replayed[0].EventId);
+
+        // Another instance has nothing of it: its reader ends (once the stream is too old to be moving to Redis), empty.
+        using var other = Store(otherConnection);
+        var elsewhere = await other.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout);
+        Assert.Empty(elsewhere is null ? [] : await ReadAllAsync(elsewhere));
+    }
+
+    [Fact]
+    public async Task AStreamStillOpenAfterStoreAfterMovesToRedisAndAnotherInstanceResumesIt()
+    {
+        await using var otherConnection = await _redis.Server.ConnectAsync();
+        using var store = Store(_redis.Connection, TimeSpan.FromMilliseconds(200));
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-5", "11"));
+        var priming = await writer.WriteEventAsync(Priming());
+        var progress = new SseItem<JsonRpcMessage?>(new JsonRpcNotification { Method = "notifications/progress", Params = new JsonObject { ["progress"] = 1 } }, "message");
+        await writer.WriteEventAsync(progress);
+        Assert.Empty(await _redis.Server.DumpAsync()); // young: in memory
+
+        await WaitUntilAsync(async () => (await _redis.Server.DumpAsync()).Count > 0); // the sweep moves it (with its progress event)
+        Assert.Equal(0, store.LocalStreams);
+        await writer.WriteEventAsync(Answer(11, "slow"));
+        await writer.DisposeAsync();
+
+        using var other = Store(otherConnection, TimeSpan.FromMilliseconds(200));
+        var replayed = await ReadAllAsync((await other.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal(2, replayed.Count);
+        Assert.IsType<JsonRpcNotification>(replayed[0].Data);
+        Assert.Equal("slow", ((JsonRpcResponse)replayed[1].Data!).Result!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AMessageWrittenWhenTheStreamIsOldGoesToRedisWithTheMessagesBeforeIt()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var otherConnection = await _redis.Server.ConnectAsync();
+        using var store = new RedisEventStreamStore(_redis.Connection, _dataProtection, clock, NullLogger<RedisEventStreamStore>.Instance, TimeSpan.FromSeconds(1));
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-6", "12"));
+        var priming = await writer.WriteEventAsync(Priming());
+        await writer.WriteEventAsync(new SseItem<JsonRpcMessage?>(new JsonRpcNotification { Method = "notifications/progress", Params = new JsonObject { ["progress"] = 1 } }, "message"));
+        clock.SetUtcNow(clock.GetUtcNow().AddSeconds(1)); // old: the answer goes to Redis, with the progress event before it
+        await writer.WriteEventAsync(Answer(12, "answered-old"));
+
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal(2, replayed.Count);
+        var stored = await otherConnection.GetDatabase().HashGetAllAsync(RedisEventStreamStore.Key("mcp-session-6", "12", clock.GetUtcNow().AddSeconds(-1).ToUnixTimeMilliseconds()));
+        Assert.Subset(stored.Select(f => (string)f.Name!).ToHashSet(), new HashSet<string> { "2", "3", "c" }); // (and "m" when the sweep came first)
+    }
+
+    [Fact]
+    public async Task OnlyTheLastTenThousandQuickAnswersAreKept()
+    {
+        using var store = Store(_redis.Connection);
+        for (var i = 0; i < LocalEventStreams.MaxAnswered + 500; i++)
+        {
+            var writer = await store.CreateStreamAsync(Stream("mcp-session-7", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await writer.WriteEventAsync(Priming());
+            await writer.WriteEventAsync(Answer(i, "x"));
+            await writer.DisposeAsync();
+        }
+
+        Assert.Equal(LocalEventStreams.MaxAnswered, store.LocalStreams);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(s_timeout);
+        while (!await condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     [Fact]

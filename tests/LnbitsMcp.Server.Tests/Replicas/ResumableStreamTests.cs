@@ -5,11 +5,15 @@ using LnbitsMcp.Testing;
 namespace LnbitsMcp.Server.Tests.Replicas;
 
 /// <summary>
-/// SSE event streams are kept in Redis (a node or a cluster): a stream answered by one instance is
-/// resumed with <c>Last-Event-ID</c> on another (raw HTTP, so the test sees every event id).
+/// SSE event streams are kept in Redis (a node or a cluster): with <c>EventStreams:StoreAfter</c> = 0 (every
+/// message to Redis at once) a stream answered by one instance is resumed with <c>Last-Event-ID</c> on another
+/// (raw HTTP, so the test sees every event id).
 /// </summary>
 public abstract class ResumableStreamContract
 {
+    /// <summary>The setting (as an environment variable) of <see cref="Mcp.RedisEventStreamStore.StoreAfter"/>.</summary>
+    public const string StoreAfterKey = "EventStreams__StoreAfter";
+
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     protected abstract ServiceProcess A { get; }
@@ -19,29 +23,40 @@ public abstract class ResumableStreamContract
     [Fact]
     public async Task AStreamAnsweredByOneInstanceIsReplayedByAnotherFromLastEventId()
     {
-        using var initialize = await PostAsync(A.Url, null, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
-        var sessionId = initialize.Headers.GetValues("Mcp-Session-Id").Single();
-        await initialize.Content.ReadAsStringAsync();
-        using var initialized = await PostAsync(A.Url, sessionId, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-        using var call = await PostAsync(A.Url, sessionId, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_session_info","arguments":{}}}""");
-        var events = ParseEvents(await call.Content.ReadAsStringAsync());
-        var answer = events.Single(e => e.Data.Contains("\"id\":2", StringComparison.Ordinal));
-        var before = events.Last(e => e.Id is not null && e != answer);
+        var (sessionId, answer, before) = await CallAsync(A);
+        var replayed = await ResumeAsync(B, sessionId, before.Id!);
 
-        using var resume = new HttpRequestMessage(HttpMethod.Get, new Uri(B.Url, "/mcp"));
-        resume.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        resume.Headers.Add("Mcp-Session-Id", sessionId);
-        resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
-        resume.Headers.Add("Last-Event-ID", before.Id);
-        using var replay = await s_http.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
-        var replayed = await ReadUntilAsync(replay, "\"id\":2");
-
-        Assert.True(replay.IsSuccessStatusCode, $"HTTP {(int)replay.StatusCode}");
         Assert.Contains("replica-a", replayed, StringComparison.Ordinal); // the answer instance A gave, served by B
         Assert.Contains(answer.Data, replayed, StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> PostAsync(Uri server, string? sessionId, string body)
+    /// <summary>A <c>get_session_info</c> call on a new MCP session: its id, the answer event and the event before it.</summary>
+    protected static async Task<(string SessionId, SseEvent Answer, SseEvent Before)> CallAsync(ServiceProcess server)
+    {
+        using var initialize = await PostAsync(server.Url, null, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        var sessionId = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        await initialize.Content.ReadAsStringAsync();
+        using var initialized = await PostAsync(server.Url, sessionId, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        using var call = await PostAsync(server.Url, sessionId, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_session_info","arguments":{}}}""");
+        var events = ParseEvents(await call.Content.ReadAsStringAsync());
+        var answer = events.Single(e => e.Data.Contains("\"id\":2", StringComparison.Ordinal));
+        return (sessionId, answer, events.Last(e => e.Id is not null && e != answer));
+    }
+
+    /// <summary>Resumes a stream on <paramref name="server"/> from <paramref name="lastEventId"/>: what it replays up to the answer.</summary>
+    protected static async Task<string> ResumeAsync(ServiceProcess server, string sessionId, string lastEventId)
+    {
+        using var resume = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Url, "/mcp"));
+        resume.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        resume.Headers.Add("Mcp-Session-Id", sessionId);
+        resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        resume.Headers.Add("Last-Event-ID", lastEventId);
+        using var replay = await s_http.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead);
+        Assert.True(replay.IsSuccessStatusCode, $"HTTP {(int)replay.StatusCode}");
+        return await ReadUntilAsync(replay, "\"id\":2");
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(Uri server, string? sessionId, string body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/mcp")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -102,7 +117,7 @@ public abstract class ResumableStreamContract
         return events;
     }
 
-    private sealed record SseEvent(string? Id, string Data);
+    protected sealed record SseEvent(string? Id, string Data);
 }
 
 public sealed class ResumableStreamTests : ResumableStreamContract, IAsyncLifetime
@@ -110,6 +125,7 @@ public sealed class ResumableStreamTests : ResumableStreamContract, IAsyncLifeti
     private RedisServer _redis = null!;
     private ServiceProcess _a = null!;
     private ServiceProcess _b = null!;
+    private ServiceProcess _defaults = null!;
 
     protected override ServiceProcess A => _a;
 
@@ -118,14 +134,30 @@ public sealed class ResumableStreamTests : ResumableStreamContract, IAsyncLifeti
     public async ValueTask InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        var started = await Task.WhenAll(ServerReplicas.StartAsync("replica-a", _redis), ServerReplicas.StartAsync("replica-b", _redis));
-        (_a, _b) = (started[0], started[1]);
+        var everyMessageToRedis = new Dictionary<string, string?> { [StoreAfterKey] = "00:00:00" };
+        var started = await Task.WhenAll(
+            ServerReplicas.StartAsync("replica-a", _redis, everyMessageToRedis),
+            ServerReplicas.StartAsync("replica-b", _redis, everyMessageToRedis),
+            ServerReplicas.StartAsync("replica-defaults", _redis));
+        (_a, _b, _defaults) = (started[0], started[1], started[2]);
+    }
+
+    /// <summary>With the default settings a quick answer stays in the answering instance's memory: it resumes it, Redis holds nothing of it.</summary>
+    [Fact]
+    public async Task WithTheDefaultsAQuickAnswerIsResumedOnTheInstanceThatGaveIt()
+    {
+        var (sessionId, answer, before) = await CallAsync(_defaults);
+        var replayed = await ResumeAsync(_defaults, sessionId, before.Id!);
+
+        Assert.Contains(answer.Data, replayed, StringComparison.Ordinal);
+        Assert.DoesNotContain(await _redis.DumpAsync(), line => line.Contains("{stream:", StringComparison.Ordinal));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _a.DisposeAsync();
         await _b.DisposeAsync();
+        await _defaults.DisposeAsync();
         await _redis.DisposeAsync();
     }
 }

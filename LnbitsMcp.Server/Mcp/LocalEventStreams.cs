@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
+using ModelContextProtocol.Protocol;
+
+namespace LnbitsMcp.Server.Mcp;
+
+/// <summary>
+/// The young event streams of this instance, in memory: a stream stays here while it is younger than
+/// <see cref="RedisEventStreamStore.StoreAfter"/> and, once answered that quickly, among the last
+/// <see cref="MaxAnswered"/> answered streams. A stream still open when it gets older moves to Redis
+/// (<see cref="RedisEventStreamStore"/> does that and then forgets it here).
+/// </summary>
+public sealed class LocalEventStreams
+{
+    /// <summary>How many quickly answered streams are kept for a resume on this instance.</summary>
+    public const int MaxAnswered = 10_000;
+
+    private readonly ConcurrentDictionary<string, LocalStream> _open = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalStream> _answered = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _answeredOrder = new();
+
+    /// <summary>How many streams are held (open or answered).</summary>
+    public int Count => _open.Count + _answered.Count;
+
+    public LocalStream Open(string key, long startedAtMs)
+    {
+        var stream = new LocalStream(key, startedAtMs);
+        _open[key] = stream;
+        return stream;
+    }
+
+    public LocalStream? Find(string key) => _open.GetValueOrDefault(key) ?? _answered.GetValueOrDefault(key);
+
+    /// <summary>The streams still open (a sweep moves those that got old to Redis).</summary>
+    public IEnumerable<LocalStream> OpenStreams() => _open.Select(pair => pair.Value);
+
+    /// <summary>Keeps an answered stream among the last <see cref="MaxAnswered"/>.</summary>
+    public void Answered(LocalStream stream)
+    {
+        _answered[stream.Key] = stream;
+        _open.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
+        _answeredOrder.Enqueue(stream.Key);
+        while (_answeredOrder.Count > MaxAnswered && _answeredOrder.TryDequeue(out var oldest))
+        {
+            _answered.TryRemove(oldest, out _);
+        }
+    }
+
+    /// <summary>Forgets a stream that Redis now holds (or that ended without a message).</summary>
+    public void Forget(LocalStream stream)
+    {
+        _open.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
+        _answered.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
+    }
+
+    /// <summary>One young stream: its messages (with their event ids) in order, and whether it was answered.</summary>
+    public sealed class LocalStream(string key, long startedAtMs)
+    {
+        private readonly List<(long Sequence, SseItem<JsonRpcMessage?> Item)> _events = [];
+
+        public string Key => key;
+
+        public long StartedAtMs => startedAtMs;
+
+        /// <summary>Guards the events and the flags; the writer and the sweep take it.</summary>
+        public Lock Gate { get; } = new();
+
+        /// <summary>The stream ended with its answer while it was young.</summary>
+        public bool Answered { get; set; }
+
+        /// <summary>Its events were written to Redis: from now on every event goes there.</summary>
+        public bool Durable { get; set; }
+
+        /// <summary>Adds a message (under <see cref="Gate"/>).</summary>
+        public void Add(long sequence, SseItem<JsonRpcMessage?> item) => _events.Add((sequence, item));
+
+        /// <summary>Takes the messages to write them to Redis (under <see cref="Gate"/>).</summary>
+        public List<(long Sequence, SseItem<JsonRpcMessage?> Item)> Drain()
+        {
+            var events = new List<(long, SseItem<JsonRpcMessage?>)>(_events);
+            _events.Clear();
+            return events;
+        }
+
+        /// <summary>The messages after <paramref name="afterSequence"/>, and whether the stream has ended.</summary>
+        public (List<(long Sequence, SseItem<JsonRpcMessage?> Item)> Events, bool Answered) After(long afterSequence)
+        {
+            lock (Gate)
+            {
+                return ([.. _events.Where(e => e.Sequence > afterSequence)], Answered);
+            }
+        }
+    }
+}

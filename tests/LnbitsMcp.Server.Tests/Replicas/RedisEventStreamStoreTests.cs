@@ -152,7 +152,7 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OnlyTheLastTenThousandQuickAnswersAreKept()
+    public async Task OnlyTheLastTwoThousandQuickAnswersAreKept()
     {
         using var store = Store(_redis.Connection);
         for (var i = 0; i < LocalEventStreams.MaxAnswered + 500; i++)

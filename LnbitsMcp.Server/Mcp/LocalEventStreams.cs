@@ -22,6 +22,7 @@ public sealed class LocalEventStreams
     private readonly ConcurrentDictionary<string, LocalStream> _open = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LocalStream> _answered = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _answeredOrder = new();
+    private int _answeredCount; // the queue's length (ConcurrentQueue.Count walks its segments)
 
     /// <summary>How many streams are held (open or answered).</summary>
     public int Count => _open.Count + _answered.Count;
@@ -44,8 +45,14 @@ public sealed class LocalEventStreams
         _answered[stream.Key] = stream;
         _open.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
         _answeredOrder.Enqueue(stream.Key);
-        while (_answeredOrder.Count > MaxAnswered && _answeredOrder.TryDequeue(out var oldest))
+        if (Interlocked.Increment(ref _answeredCount) <= MaxAnswered)
         {
+            return;
+        }
+
+        if (_answeredOrder.TryDequeue(out var oldest))
+        {
+            Interlocked.Decrement(ref _answeredCount);
             _answered.TryRemove(oldest, out _);
         }
     }

@@ -16,24 +16,30 @@ using StackExchange.Redis;
 namespace LnbitsMcp.Server.Mcp;
 
 /// <summary>
-/// Resumable SSE event streams in Redis, so that a stream one instance answered can be resumed with
-/// <c>Last-Event-ID</c> on any instance — at one Redis round trip per message and nothing per stream:
+/// Resumable SSE event streams: young ones in this instance's memory, older ones in Redis, so that a long
+/// call's stream can be resumed with <c>Last-Event-ID</c> on any instance and a quick call costs no Redis write:
 /// <list type="bullet">
-/// <item>A stream is one hash (<c>lnbits-mcp:{stream:&lt;sha256&gt;}</c>, one slot), kept <see cref="Retention"/>
+/// <item>A stream younger than <see cref="StoreAfter"/> keeps its messages in memory (<see cref="LocalEventStreams"/>);
+/// answered that young, it stays there among the last answers, and this instance resumes it. One still open
+/// when older is moved to Redis by the next message or the sweep (every quarter of <see cref="StoreAfter"/>),
+/// and from then on every message is written there before the SDK sends it.</item>
+/// <item>In Redis a stream is one hash (<c>lnbits-mcp:{stream:&lt;sha256&gt;}</c>, one slot), kept <see cref="Retention"/>
 /// after its last write: fields <c>1</c>, <c>2</c>, … are the events (encrypted with Data Protection: a
-/// tool result can carry a session_id or a preimage), <c>c</c> marks it complete, <c>m</c> its polling mode.</item>
-/// <item>The priming event that opens every POST stream carries no message: it gets its id and is not
-/// stored. A message is stored (with its stream's expiry, one pipelined write) before the SDK sends it;
-/// the response that ends a POST stream also marks it complete in the same write.</item>
+/// tool result can carry a session_id or a preimage), <c>c</c> marks it complete, <c>m</c> its mode (written
+/// when it moves, so a long call without messages is known). A message is stored with the stream's expiry in
+/// one pipelined write; the response that ends a POST stream also marks it complete in the same write.</item>
+/// <item>The priming event that opens every POST stream carries no message: it gets its id and is not stored.</item>
 /// <item>Event ids are <c>&lt;session token&gt;.&lt;stream id&gt;.&lt;start&gt;.&lt;sequence&gt;</c>: the session
 /// token is the MCP session id encrypted and authenticated (never readable in a log line, never forged),
 /// made once per MCP session; the stream id (base64url) and start time tell its streams apart. The SDK
 /// serves a stream only to its own MCP session.</item>
-/// <item>Resuming a stream that has no stored message yet (a long tool call) waits for it, at most until
-/// the stream is <see cref="Retention"/> old, as a resumed stream in progress does.</item>
+/// <item>Resuming a stream that this instance does not hold and Redis has nothing of waits while it could still
+/// be moving to Redis (<see cref="StoreAfter"/> and a little), then ends; a resumed stream in progress waits up to
+/// <see cref="Retention"/> for its next message. With <see cref="StoreAfter"/> zero every message goes to Redis
+/// at once and a stream without a stored message is waited for up to <see cref="Retention"/>.</item>
 /// </list>
-/// Best effort, as resumability is: while Redis is unavailable nothing is stored and every request still
-/// gets its answer.
+/// Best effort, as resumability is: while Redis is unavailable nothing is stored there and every request
+/// still gets its answer.
 /// </summary>
 #pragma warning disable MCP9006 // Stateful sessions and their event streams are deliberate (clients of 2025-11-25 and earlier).
 public sealed partial class RedisEventStreamStore(

@@ -11,8 +11,8 @@ namespace LnbitsMcp.Server.Sessions;
 /// touches the keys of one hash slot only; see <see cref="RedisKeys"/>).
 /// <para>One hash per session (<c>doc</c> with encrypted credentials, its version <c>v</c>, <c>last</c> slide
 /// time, its own idle timeout <c>ttl</c>) expires by Redis TTL after the idle timeout. A read is one round trip (a Lua script) that slides the
-/// expiry at most every <see cref="SlideInterval"/> (to the idle timeout plus that interval, so a used session
-/// never expires earlier than an idle timeout after its last use) and returns the document only when its
+/// expiry at most every <see cref="SlideInterval"/> (to the idle timeout plus that interval plus <see cref="RecentWindow"/>,
+/// so a used session never expires earlier than an idle timeout after its last use) and returns the document only when its
 /// version differs from the one this instance holds decrypted: a session document is decrypted once per
 /// version, not once per call.</para>
 /// <para>The caps and the count use sorted sets of other slots (per owner, per client address, and 16

@@ -140,7 +140,7 @@ public sealed partial class RedisEventStreamStore(
     /// </summary>
     private async Task<bool> MoveToRedisAsync(LocalEventStreams.LocalStream stream, HashEntry[] extra)
     {
-        List<(long Sequence, SseItem<JsonRpcMessage?> Item)> pending;
+        Task write;
         lock (stream.Gate)
         {
             if (stream.Durable || stream.Answered)
@@ -149,10 +149,12 @@ public sealed partial class RedisEventStreamStore(
             }
 
             stream.Durable = true;
-            pending = stream.Drain();
+            // Sent while holding the gate: a message written after this one is queued behind it, so Redis never
+            // holds a later message (or the completion) without the earlier ones.
+            write = WriteAsync(stream.Key, [.. stream.Drain().Select(e => new HashEntry(e.Sequence, Protect(e.Item))), .. extra]);
         }
 
-        await WriteAsync(stream.Key, [.. pending.Select(e => new HashEntry(e.Sequence, Protect(e.Item))), .. extra]);
+        await write;
         _local.Forget(stream);
         return true;
     }
@@ -166,7 +168,7 @@ public sealed partial class RedisEventStreamStore(
 
         var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs);
         var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
-        if (_local.Find(key) is not null)
+        if (_local.Find(key) is { Durable: false })
         {
             return new Reader(this, stream, key, token, sequence, null); // young, or answered young: this instance has it
         }
@@ -465,7 +467,7 @@ public sealed partial class RedisEventStreamStore(
             var giveUpAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs) + store.UnknownStreamHorizon;
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!fromRedis && store._local.Find(key) is { } young)
+                if (!fromRedis && store._local.Find(key) is { Durable: false } young)
                 {
                     // Young on this instance: its messages from memory, until it is answered or moves to Redis.
                     var (events, answered) = young.After(sent);
@@ -506,7 +508,7 @@ public sealed partial class RedisEventStreamStore(
                 }
 
                 await Task.Delay(PollInterval, store.Time, cancellationToken);
-                stored = store._local.Find(key) is null ? await store.ReadAsync(key, cancellationToken) : null;
+                stored = store._local.Find(key) is { Durable: false } ? null : await store.ReadAsync(key, cancellationToken);
                 fromRedis = stored is not null;
             }
         }

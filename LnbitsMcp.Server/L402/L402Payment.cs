@@ -185,10 +185,10 @@ public sealed class L402Payment(
         return paid;
     }
 
-    /// <summary>Whether a payment that ended in this error may have gone out (then it is never sent again).</summary>
     /// <summary>What the payment unlocks, for the person who confirms it: method and URL without its query (which may carry the caller's own keys).</summary>
     private static string ForWhat(L402Request request) => $"L402 access to {request.Method.Method} {request.Url.GetLeftPart(UriPartial.Path)}";
 
+    /// <summary>Whether a payment that ended in this error may have gone out (then it is never sent again).</summary>
     private static bool MayHaveBeenSent(ToolException error) => error switch
     {
         LnbitsApiException { PaymentStatus: PaymentStatuses.Pending or PaymentStatuses.Success } => true,

@@ -34,7 +34,9 @@ public sealed class LocalEventStreams
         return stream;
     }
 
-    public LocalStream? Find(string key) => _open.GetValueOrDefault(key) ?? _answered.GetValueOrDefault(key);
+    /// <summary>The stream whose messages this instance holds; null when it has none, or when the stream has moved to Redis (its copy here is being forgotten).</summary>
+    public LocalStream? Find(string key) =>
+        (_open.GetValueOrDefault(key) ?? _answered.GetValueOrDefault(key)) is { Durable: false } stream ? stream : null;
 
     /// <summary>The streams still open (a sweep moves those that got old to Redis).</summary>
     public IEnumerable<LocalStream> OpenStreams() => _open.Select(pair => pair.Value);
@@ -57,12 +59,8 @@ public sealed class LocalEventStreams
         }
     }
 
-    /// <summary>Forgets a stream that Redis now holds (or that ended without a message).</summary>
-    public void Forget(LocalStream stream)
-    {
-        _open.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
-        _answered.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
-    }
+    /// <summary>Forgets an open stream that Redis now holds (an answered one never moves there).</summary>
+    public void Forget(LocalStream stream) => _open.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
 
     /// <summary>One young stream: its messages (with their event ids) in order, and whether it was answered.</summary>
     public sealed class LocalStream(string key, long startedAtMs)

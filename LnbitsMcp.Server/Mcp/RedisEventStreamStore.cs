@@ -168,7 +168,7 @@ public sealed partial class RedisEventStreamStore(
 
         var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs);
         var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
-        if (_local.Find(key) is { Durable: false })
+        if (_local.Find(key) is not null)
         {
             return new Reader(this, stream, key, token, sequence, null); // young, or answered young: this instance has it
         }
@@ -463,11 +463,10 @@ public sealed partial class RedisEventStreamStore(
         {
             var sent = lastSequence;
             var stored = first;
-            var fromRedis = first is not null;
             var giveUpAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs) + store.UnknownStreamHorizon;
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!fromRedis && store._local.Find(key) is { Durable: false } young)
+                if (store._local.Find(key) is { } young)
                 {
                     // Young on this instance: its messages from memory, until it is answered or moves to Redis.
                     var (events, answered) = young.After(sent);
@@ -508,8 +507,7 @@ public sealed partial class RedisEventStreamStore(
                 }
 
                 await Task.Delay(PollInterval, store.Time, cancellationToken);
-                stored = store._local.Find(key) is { Durable: false } ? null : await store.ReadAsync(key, cancellationToken);
-                fromRedis = stored is not null;
+                stored = store._local.Find(key) is null ? await store.ReadAsync(key, cancellationToken) : null;
             }
         }
     }

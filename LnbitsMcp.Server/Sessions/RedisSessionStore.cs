@@ -122,6 +122,9 @@ public sealed class RedisSessionStore(
     /// </summary>
     public TimeSpan RecentWindow => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, IdleTimeout.Ticks / 10));
 
+    /// <summary>How far beyond its idle timeout a write or slide sets a session's expiry: the slide interval and the recent window, in ms.</summary>
+    private long ExpiryMarginMs => (long)(SlideInterval + RecentWindow).TotalMilliseconds;
+
     /// <summary>How many decrypted session documents this instance holds (a test reads it).</summary>
     public int CachedDocuments => _documents.Count;
 
@@ -141,10 +144,7 @@ public sealed class RedisSessionStore(
 
     public async Task<CreatedSession> CreateAsync(SessionCreation request, CancellationToken cancellationToken)
     {
-        if (!_listening)
-        {
-            _ = ListenForChangesAsync(); // before any copy of this session could serve a recent read
-        }
+        _ = ListeningAsync(); // before any copy of this session could serve a recent read
 
         var now = time.GetUtcNow();
         var id = SessionId.New();
@@ -174,7 +174,7 @@ public sealed class RedisSessionStore(
                     doc = serializer.Serialize(session),
                     now = now.ToUnixTimeMilliseconds(),
                     ttl = (long)idle.TotalMilliseconds,
-                    slide = (long)(SlideInterval + RecentWindow).TotalMilliseconds,
+                    slide = ExpiryMarginMs,
                     owner = request.Owner ?? string.Empty,
                     address = request.ClientAddress is null ? string.Empty : RedisKeys.Hashed(request.ClientAddress),
                 }),
@@ -198,13 +198,10 @@ public sealed class RedisSessionStore(
     {
         var now = time.GetUtcNow();
         var cached = _documents.Get<CachedDocument>(sessionKey);
-        if (!_listening)
+        var listening = ListeningAsync();
+        if (freshness == SessionFreshness.Recent)
         {
-            var listening = ListenForChangesAsync();
-            if (freshness == SessionFreshness.Recent)
-            {
-                await listening;
-            }
+            await listening;
         }
 
         if (freshness == SessionFreshness.Recent && _listening && cached is not null && now - cached.ConfirmedAt < RecentWindow && now >= cached.ConfirmedAt
@@ -218,7 +215,7 @@ public sealed class RedisSessionStore(
             key = (RedisKey)RedisKeys.Session(sessionKey),
             now = now.ToUnixTimeMilliseconds(),
             ttl = (long)IdleTimeout.TotalMilliseconds,
-            slide = (long)(SlideInterval + RecentWindow).TotalMilliseconds,
+            slide = ExpiryMarginMs,
             slideBefore = (now - SlideInterval).ToUnixTimeMilliseconds(),
             renewBefore = (now - RenewalInterval).ToUnixTimeMilliseconds(),
             known = cached?.Version ?? string.Empty,
@@ -298,7 +295,7 @@ public sealed class RedisSessionStore(
             doc = serializer.Serialize(session),
             now = now.ToUnixTimeMilliseconds(),
             ttl = (long)IdleTimeout.TotalMilliseconds,
-            slide = (long)(SlideInterval + RecentWindow).TotalMilliseconds,
+            slide = ExpiryMarginMs,
         });
         if (version == 0)
         {
@@ -312,20 +309,37 @@ public sealed class RedisSessionStore(
     }
 
     private readonly string _instance = Guid.NewGuid().ToString("N");
-    private readonly SemaphoreSlim _listenGate = new(1, 1);
+    private readonly Lock _listenGate = new();
+    private Task _listenAttempt = Task.CompletedTask;
     private volatile bool _listening;
 
-    /// <summary>Subscribes (once) to the other instances' session changes; until then no copy serves a recent read.</summary>
-    private async Task ListenForChangesAsync()
+    /// <summary>
+    /// Listening to the other instances' session changes: done, or the one attempt in flight (a new one when the
+    /// last failed, e.g. while Redis is away); until it succeeds no copy serves a recent read.
+    /// </summary>
+    private Task ListeningAsync()
     {
-        await _listenGate.WaitAsync();
-        try
+        if (_listening)
         {
-            if (_listening)
+            return Task.CompletedTask;
+        }
+
+        lock (_listenGate)
+        {
+            if (!_listening && _listenAttempt.IsCompleted)
             {
-                return;
+                _listenAttempt = ListenForChangesAsync();
             }
 
+            return _listenAttempt;
+        }
+    }
+
+    /// <summary>Subscribes to the other instances' session changes (run by <see cref="ListeningAsync"/>, one at a time).</summary>
+    private async Task ListenForChangesAsync()
+    {
+        try
+        {
             await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.SessionChangesChannel), (_, message) =>
             {
                 var text = (string?)message;
@@ -341,11 +355,7 @@ public sealed class RedisSessionStore(
         }
         catch (Exception ex) when (RedisFailure.Is(ex))
         {
-            // Not listening yet: reads stay current; the next recent read tries again.
-        }
-        finally
-        {
-            _listenGate.Release();
+            // Not listening yet: reads stay current; the next read tries again.
         }
     }
 
@@ -374,7 +384,6 @@ public sealed class RedisSessionStore(
     {
         _transports.Dispose();
         _documents.Dispose();
-        _listenGate.Dispose();
     }
 
     private async Task<(bool Admitted, long Count)> AdmitAsync(string? set, int cap, string sessionKey, DateTimeOffset now)

@@ -35,6 +35,7 @@ public static class McpEndpoints
     /// <summary>
     /// Before the SDK: a POST body must be JSON (415 otherwise, instead of the SDK's exception), and a
     /// client address over its transport-session cap gets 429 (thrown by <see cref="TransportSessionLimiter"/>).
+    /// A Streamable HTTP POST's priming event waits briefly for its answer (<see cref="PrimingEventHold"/>).
     /// </summary>
     private static async Task GuardMcpRequestAsync(HttpContext context, RequestDelegate next)
     {
@@ -51,17 +52,31 @@ public static class McpEndpoints
             return;
         }
 
+        var body = context.Response.Body;
+        var hold = IsStreamableHttpPost(context) ? PrimingEventHold.Install(context, PrimingEventHold.DefaultHold, TimeProvider.System) : null;
         try
         {
             await next(context);
         }
         catch (TransportSessionLimitException error) when (!context.Response.HasStarted)
         {
+            hold?.DiscardHeld();
             context.Response.Clear();
             context.Response.Headers.RetryAfter = "60";
             await RequestGuards.WriteJsonRpcErrorAsync(context, StatusCodes.Status429TooManyRequests, error.Message);
         }
+        finally
+        {
+            if (hold is not null)
+            {
+                await hold.ReleaseAsync();
+                context.Response.Body = body;
+            }
+        }
     }
+
+    private static bool IsStreamableHttpPost(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(StreamableHttpPath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The id of a JSON-RPC request whose <c>params</c> is neither an object nor an array (JSON-RPC 2.0

@@ -13,7 +13,26 @@ public static class SessionKey
     public const string McpSessionIdHeader = "Mcp-Session-Id";
     public const string LegacySessionIdQuery = "sessionId";
 
+    private const string ComputedItem = "LnbitsMcp.Edge.SessionKeyComputed";
+
+    /// <summary>
+    /// The session key of the request, hashed once per request (the rate limiter, the router and a rejection
+    /// all ask; the hash is kept in <see cref="HttpContext.Items"/>); null when it names no session.
+    /// </summary>
     public static string? FromRequest(HttpRequest request)
+    {
+        var items = request.HttpContext.Items;
+        if (items.TryGetValue(ComputedItem, out var computed))
+        {
+            return (string?)computed;
+        }
+
+        var key = Compute(request);
+        items[ComputedItem] = key;
+        return key;
+    }
+
+    private static string? Compute(HttpRequest request)
     {
         if (request.Headers.TryGetValue(McpSessionIdHeader, out var header) && !string.IsNullOrEmpty(header))
         {

@@ -87,6 +87,19 @@ public sealed class SessionRouterTests
         legacy.Request.QueryString = new QueryString("?sessionId=raw-session-id");
         Assert.Equal(key, SessionKey.FromRequest(legacy.Request));
     }
+
+    [Fact]
+    public void ARequestsSessionKeyIsHashedOncePerRequest()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers["Mcp-Session-Id"] = "raw-session-id";
+        var key = SessionKey.FromRequest(context.Request);
+
+        context.Request.Headers["Mcp-Session-Id"] = "another-session-id"; // not re-read: the rate limiter and the router agree
+
+        Assert.Same(key, SessionKey.FromRequest(context.Request));
+        Assert.Null(SessionKey.FromRequest(new DefaultHttpContext().Request));
+    }
 }
 
 public sealed class EdgeCertificateTests

@@ -17,12 +17,18 @@ public class DecodeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        if (!Bolt11Decoder.TryDecode(Invoice, out _, out var error))
+        {
+            throw new InvalidOperationException($"the benchmark's invoice does not decode: {error}");
+        }
+
         for (var i = 0; i < 50_000; i++)
         {
             SecretRedactor.Register(Guid.NewGuid().ToString("N"));
         }
     }
 
+    /// <summary>A decode of one of the last 1 024 valid invoices (the setup decoded it once, with its signature check).</summary>
     [Benchmark]
     public bool DecodeBolt11() => Bolt11Decoder.TryDecode(Invoice, out _, out _);
 

@@ -27,7 +27,7 @@ public static class SessionRouteLearning
             SessionRoutingMiddleware.TagSession(http, sessionKey);
             await router.RecordAsync(sessionKey, destinationId);
         }
-        else if (http.Items[SessionRoutingMiddleware.SessionKeyItem] is string sessionKey)
+        else if (SessionKey.FromRequest(http.Request) is { } sessionKey)
         {
             if (HttpMethods.IsDelete(http.Request.Method) && response.IsSuccessStatusCode)
             {

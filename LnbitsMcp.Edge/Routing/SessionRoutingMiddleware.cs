@@ -14,7 +14,6 @@ namespace LnbitsMcp.Edge.Routing;
 /// </summary>
 public static class SessionRoutingMiddleware
 {
-    public const string SessionKeyItem = "LnbitsMcp.Edge.SessionKey";
     public const string AllDestinationsItem = "LnbitsMcp.Edge.AllDestinations";
 
     public static async Task RouteBySessionAsync(HttpContext context, Func<Task> next)
@@ -24,7 +23,6 @@ public static class SessionRoutingMiddleware
         var sessionKey = SessionKey.FromRequest(context.Request);
         if (sessionKey is not null)
         {
-            context.Items[SessionKeyItem] = sessionKey;
             TagSession(context, sessionKey);
             var router = context.RequestServices.GetRequiredService<SessionRouter>();
             var destinationId = await router.FindAsync(sessionKey);

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using LnbitsMcp.Server.Tests.Infrastructure;
-using LnbitsMcp.Testing;
 
 namespace LnbitsMcp.Server.Tests.Transport;
 
@@ -13,14 +12,17 @@ namespace LnbitsMcp.Server.Tests.Transport;
 /// leaves in the same chunk as its priming event; a slow call's priming event (with its event id and
 /// <c>retry</c>) leaves alone when the hold ends, long before the answer.
 /// </summary>
-public sealed class QuickAnswerChunkTests : SandboxServerTests
+public sealed class QuickAnswerChunkTests(SandboxAndServer app) : IClassFixture<SandboxAndServer>, IAsyncLifetime
 {
+    public async ValueTask InitializeAsync() => await app.Sandbox.ResetSettingsAsync();
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     [Fact]
     public async Task AQuickAnswerLeavesInTheChunkOfItsPrimingEvent()
     {
-        var wallet = await Sandbox.CreateWalletAsync("quick", balanceSat: 21);
-        await using var client = await Server.ConnectAsync();
-        await client.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var wallet = await app.Sandbox.CreateWalletAsync("quick", balanceSat: 21);
+        await using var client = await app.ConnectAsync(wallet.AdminKey);
 
         var chunks = await CallRawAsync(client.SessionId!, "get_wallet_balance");
 
@@ -33,26 +35,19 @@ public sealed class QuickAnswerChunkTests : SandboxServerTests
     [Fact]
     public async Task ASlowCallsPrimingEventLeavesAloneBeforeTheAnswer()
     {
-        var wallet = await Sandbox.CreateWalletAsync("slow", balanceSat: 21);
-        await using var client = await Server.ConnectAsync();
-        await client.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
-        await Sandbox.SetAsync(new { latency_ms = 1_500 });
-        try
-        {
-            var chunks = await CallRawAsync(client.SessionId!, "get_wallet_balance");
+        var wallet = await app.Sandbox.CreateWalletAsync("slow", balanceSat: 21);
+        await using var client = await app.ConnectAsync(wallet.AdminKey);
+        await app.Sandbox.SetAsync(new { latency_ms = 1_500 }); // reset by the next test's InitializeAsync
 
-            var priming = chunks[0];
-            Assert.Contains("retry:", priming.Text, StringComparison.Ordinal);
-            Assert.Contains("id:", priming.Text, StringComparison.Ordinal);
-            Assert.DoesNotContain("\"id\":7", priming.Text, StringComparison.Ordinal);
-            var answer = chunks.Single(c => c.Text.Contains("\"id\":7", StringComparison.Ordinal));
-            Assert.True(answer.At - priming.At > TimeSpan.FromMilliseconds(700),
-                $"priming event at {priming.At.TotalMilliseconds} ms, answer at {answer.At.TotalMilliseconds} ms");
-        }
-        finally
-        {
-            await Sandbox.ResetSettingsAsync();
-        }
+        var chunks = await CallRawAsync(client.SessionId!, "get_wallet_balance");
+
+        var priming = chunks[0];
+        Assert.Contains("retry:", priming.Text, StringComparison.Ordinal);
+        Assert.Contains("id:", priming.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"id\":7", priming.Text, StringComparison.Ordinal);
+        var answer = chunks.Single(c => c.Text.Contains("\"id\":7", StringComparison.Ordinal));
+        Assert.True(answer.At - priming.At > TimeSpan.FromMilliseconds(700),
+            $"priming event at {priming.At.TotalMilliseconds} ms, answer at {answer.At.TotalMilliseconds} ms");
     }
 
     private sealed record Chunk(string Text, TimeSpan At);
@@ -61,11 +56,11 @@ public sealed class QuickAnswerChunkTests : SandboxServerTests
     private async Task<List<Chunk>> CallRawAsync(string sessionId, string tool)
     {
         using var socket = new TcpClient();
-        await socket.ConnectAsync(Server.Url.Host, Server.Url.Port);
+        await socket.ConnectAsync(app.Server.Url.Host, app.Server.Url.Port);
         var stream = socket.GetStream();
         var body = """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":""" + JsonSerializer.Serialize(tool) + ""","arguments":{}}}""";
         var request = "POST /mcp HTTP/1.1\r\n"
-            + $"Host: {Server.Url.Authority}\r\n"
+            + $"Host: {app.Server.Url.Authority}\r\n"
             + "Content-Type: application/json\r\n"
             + "Accept: application/json, text/event-stream\r\n"
             + $"Mcp-Session-Id: {sessionId}\r\n"

@@ -21,11 +21,19 @@ public static class SessionRouteLearning
         }
 
         var router = http.RequestServices.GetRequiredService<SessionRouter>();
-        if (response.Headers.TryGetValues(SessionKey.McpSessionIdHeader, out var ids) && ids.FirstOrDefault() is { Length: > 0 } id)
+        if (response.Headers.NonValidated.TryGetValues(SessionKey.McpSessionIdHeader, out var ids) && ids.ToString() is { Length: > 0 } id)
         {
-            var sessionKey = SessionKey.Hash(id);
-            SessionRoutingMiddleware.TagSession(http, sessionKey);
-            await router.RecordAsync(sessionKey, destinationId);
+            // The answer of a session's request repeats its id: the request's key (hashed, tagged) serves.
+            if (!string.Equals(id, http.Request.Headers[SessionKey.McpSessionIdHeader].ToString(), StringComparison.Ordinal))
+            {
+                var sessionKey = SessionKey.Hash(id);
+                SessionRoutingMiddleware.TagSession(http, sessionKey);
+                await router.RecordAsync(sessionKey, destinationId);
+            }
+            else if (SessionKey.FromRequest(http.Request) is { } requestKey)
+            {
+                await router.RecordAsync(requestKey, destinationId);
+            }
         }
         else if (SessionKey.FromRequest(http.Request) is { } sessionKey)
         {

@@ -26,24 +26,36 @@ public sealed partial class SessionRouter(
     public int Count => _routes.Count;
 
     /// <summary>True when this edge holds a live route for the session in memory (no Redis call: used on every request).</summary>
-    public bool Knows(string sessionKey) => _routes.TryGetValue(sessionKey, out var entry) && entry.ExpiresAt > time.GetUtcNow();
+    public bool Knows(string sessionKey) => _routes.TryGetValue(sessionKey, out var entry) && entry.IsLiveAt(time.GetUtcNow());
 
-    public async ValueTask<string?> FindAsync(string sessionKey)
+    /// <summary>
+    /// The session's instance, sliding its route; a hit in memory completes synchronously and allocates nothing
+    /// (it runs on every request), Redis is asked on a miss and reminded of the route once per
+    /// <see cref="RoutingOptions.RedisRefreshInterval"/>.
+    /// </summary>
+    public ValueTask<string?> FindAsync(string sessionKey)
     {
         var now = time.GetUtcNow();
-        if (_routes.TryGetValue(sessionKey, out var entry) && entry.ExpiresAt > now)
+        if (_routes.TryGetValue(sessionKey, out var entry) && entry.IsLiveAt(now))
         {
-            var refreshRedis = now - entry.RedisRefreshedAt > options.Value.RedisRefreshInterval;
-            _routes[sessionKey] = entry with { ExpiresAt = now + Lifetime, RedisRefreshedAt = refreshRedis ? now : entry.RedisRefreshedAt };
-            if (refreshRedis)
-            {
-                await TryRedisAsync(db => db.KeyExpireAsync(RedisPrefix + sessionKey, Lifetime));
-            }
-
+            entry.Slide(now + Lifetime);
             EdgeMetrics.RouteLookups.Add(1, new KeyValuePair<string, object?>("result", "hit"));
-            return entry.DestinationId;
+            return entry.TryClaimRedisRefresh(now, options.Value.RedisRefreshInterval) && redis is not null
+                ? RefreshInRedisAsync(sessionKey, entry.DestinationId)
+                : new ValueTask<string?>(entry.DestinationId);
         }
 
+        return FindInRedisAsync(sessionKey, now);
+    }
+
+    private async ValueTask<string?> RefreshInRedisAsync(string sessionKey, string destinationId)
+    {
+        await TryRedisAsync(db => db.KeyExpireAsync(RedisPrefix + sessionKey, Lifetime));
+        return destinationId;
+    }
+
+    private async ValueTask<string?> FindInRedisAsync(string sessionKey, DateTimeOffset now)
+    {
         string? destination = null;
         await TryRedisAsync(async db => destination = await db.StringGetSetExpiryAsync(RedisPrefix + sessionKey, Lifetime));
         if (destination is not null)
@@ -60,7 +72,7 @@ public sealed partial class SessionRouter(
     public async ValueTask RecordAsync(string sessionKey, string destinationId)
     {
         var now = time.GetUtcNow();
-        if (_routes.TryGetValue(sessionKey, out var existing) && existing.DestinationId == destinationId && existing.ExpiresAt > now)
+        if (_routes.TryGetValue(sessionKey, out var existing) && existing.DestinationId == destinationId && existing.IsLiveAt(now))
         {
             return;
         }
@@ -81,7 +93,7 @@ public sealed partial class SessionRouter(
         var now = time.GetUtcNow();
         foreach (var (key, entry) in _routes)
         {
-            if (entry.ExpiresAt <= now)
+            if (!entry.IsLiveAt(now))
             {
                 _routes.TryRemove(KeyValuePair.Create(key, entry));
             }
@@ -108,5 +120,24 @@ public sealed partial class SessionRouter(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session routes are served from memory only: Redis failed ({ErrorType})")]
     private static partial void LogRedisUnavailable(ILogger logger, string errorType);
 
-    private sealed record Entry(string DestinationId, DateTimeOffset ExpiresAt, DateTimeOffset RedisRefreshedAt);
+    /// <summary>A route; its expiry slides in place (no new entry per request).</summary>
+    private sealed class Entry(string destinationId, DateTimeOffset expiresAt, DateTimeOffset redisRefreshedAt)
+    {
+        private long _expiresAtTicks = expiresAt.UtcTicks;
+        private long _redisRefreshedAtTicks = redisRefreshedAt.UtcTicks;
+
+        public string DestinationId { get; } = destinationId;
+
+        public bool IsLiveAt(DateTimeOffset now) => Volatile.Read(ref _expiresAtTicks) > now.UtcTicks;
+
+        public void Slide(DateTimeOffset expiresAt) => Volatile.Write(ref _expiresAtTicks, expiresAt.UtcTicks);
+
+        /// <summary>True for one caller once the interval has passed since Redis was last reminded.</summary>
+        public bool TryClaimRedisRefresh(DateTimeOffset now, TimeSpan interval)
+        {
+            var last = Volatile.Read(ref _redisRefreshedAtTicks);
+            return now.UtcTicks - last > interval.Ticks
+                && Interlocked.CompareExchange(ref _redisRefreshedAtTicks, now.UtcTicks, last) == last;
+        }
+    }
 }

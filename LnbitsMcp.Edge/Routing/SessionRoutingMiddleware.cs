@@ -16,38 +16,67 @@ public static class SessionRoutingMiddleware
 {
     public const string AllDestinationsItem = "LnbitsMcp.Edge.AllDestinations";
 
-    public static async Task RouteBySessionAsync(HttpContext context, Func<Task> next)
+    /// <summary>Completes without an extra state machine when the route is in memory (every request of a live session).</summary>
+    public static Task RouteBySessionAsync(HttpContext context, Func<Task> next)
     {
         var feature = context.GetReverseProxyFeature();
         context.Items[AllDestinationsItem] = feature.AvailableDestinations;
         var sessionKey = SessionKey.FromRequest(context.Request);
-        if (sessionKey is not null)
+        if (sessionKey is null)
         {
-            TagSession(context, sessionKey);
-            var router = context.RequestServices.GetRequiredService<SessionRouter>();
-            var destinationId = await router.FindAsync(sessionKey);
-            if (destinationId is not null)
-            {
-                if (Find(feature.AvailableDestinations, destinationId) is { } destination)
-                {
-                    feature.AvailableDestinations = [destination];
-                }
-                else
-                {
-                    EdgeMetrics.RouteLookups.Add(1, new KeyValuePair<string, object?>("result", "failover"));
-                }
-            }
+            return next();
         }
 
+        TagSession(context, sessionKey);
+        var lookup = context.RequestServices.GetRequiredService<SessionRouter>().FindAsync(sessionKey);
+        if (!lookup.IsCompletedSuccessfully)
+        {
+            return RouteWhenFoundAsync(feature, lookup, next);
+        }
+
+        Route(feature, lookup.Result);
+        return next();
+    }
+
+    private static async Task RouteWhenFoundAsync(IReverseProxyFeature feature, ValueTask<string?> lookup, Func<Task> next)
+    {
+        Route(feature, await lookup);
         await next();
     }
 
-    /// <summary>Tags the edge's request span (and YARP's forwarding span) with the session hint.</summary>
+    private static void Route(IReverseProxyFeature feature, string? destinationId)
+    {
+        if (destinationId is null)
+        {
+            return;
+        }
+
+        if (Find(feature.AvailableDestinations, destinationId) is { } destination)
+        {
+            feature.AvailableDestinations = [destination];
+        }
+        else
+        {
+            EdgeMetrics.RouteLookups.Add(1, new KeyValuePair<string, object?>("result", "failover"));
+        }
+    }
+
+    /// <summary>Tags the edge's request span (and the current span, when another one) with the session hint.</summary>
     public static void TagSession(HttpContext context, string sessionKey)
     {
+        var request = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        var current = Activity.Current;
+        if (request is not { IsAllDataRequested: true } && current is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
         var hint = SessionKey.Hint(sessionKey);
-        context.Features.Get<IHttpActivityFeature>()?.Activity.SetTag(EdgeMetrics.SessionTag, hint);
-        Activity.Current?.SetTag(EdgeMetrics.SessionTag, hint);
+        request?.SetTag(EdgeMetrics.SessionTag, hint);
+        if (current is not null && current != request)
+        {
+            current.SetTag(EdgeMetrics.SessionTag, hint);
+        }
     }
 
     public static DestinationState? Find(IReadOnlyList<DestinationState> destinations, string destinationId)

@@ -29,16 +29,16 @@ public static class EdgeRateLimiting
         builder.Services.AddSingleton<RateLimitPartitionCounter>();
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeRateLimitOptions>, RateLimitPartitionCounter>((options, limits, counter) =>
         {
-            var buckets = limits.Value;
+            var buckets = new BucketFactories(limits.Value, counter);
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => SessionPartition(context, buckets, counter)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => AddressPartition(context, buckets, counter)));
+                PartitionedRateLimiter.Create<HttpContext, string>(context => SessionPartition(context, buckets)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => AddressPartition(context, buckets)));
             options.OnRejected = RejectAsync;
         });
         return builder;
     }
 
-    private static RateLimitPartition<string> SessionPartition(HttpContext context, EdgeRateLimitOptions buckets, RateLimitPartitionCounter counter)
+    private static RateLimitPartition<string> SessionPartition(HttpContext context, BucketFactories buckets)
     {
         if (IsExempt(context))
         {
@@ -49,7 +49,7 @@ public static class EdgeRateLimiting
         {
             // The REST debug route has no MCP session (a session_id, if any, is inside the body): its calls get a
             // session's bucket per client address, on top of the address's own.
-            return Bucket("rest:" + Address(context), buckets.Session, counter);
+            return new("rest:" + Address(context), buckets.Session);
         }
 
         if (SessionKey.FromRequest(context.Request) is { } sessionKey)
@@ -57,36 +57,48 @@ public static class EdgeRateLimiting
             // A bucket per session only for sessions this edge routes: forged or expired ids share one
             // bucket per client address, so misses cannot grow the partition table.
             return context.RequestServices.GetRequiredService<SessionRouter>().Knows(sessionKey)
-                ? Bucket("session:" + sessionKey, buckets.Session, counter)
-                : Bucket("unknown-session:" + Address(context), buckets.Session, counter);
+                ? new("session:" + sessionKey, buckets.Session)
+                : new("unknown-session:" + Address(context), buckets.Session);
         }
 
         if (OpensSession(context.Request))
         {
-            return Bucket("new:" + Address(context), buckets.NewSession, counter);
+            return new("new:" + Address(context), buckets.NewSession);
         }
 
         return RateLimitPartition.GetNoLimiter("none");
     }
 
-    private static RateLimitPartition<string> AddressPartition(HttpContext context, EdgeRateLimitOptions buckets, RateLimitPartitionCounter counter) =>
-        IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : Bucket("address:" + Address(context), buckets.ClientAddress, counter);
+    private static RateLimitPartition<string> AddressPartition(HttpContext context, BucketFactories buckets) =>
+        IsExempt(context) ? RateLimitPartition.GetNoLimiter("exempt") : new("address:" + Address(context), buckets.ClientAddress);
 
-    private static RateLimitPartition<string> Bucket(string key, EdgeRateLimitOptions.TokenBucket bucket, RateLimitPartitionCounter counter) =>
-        RateLimitPartition.GetTokenBucketLimiter(key, _ =>
+    /// <summary>
+    /// One token-bucket factory per kind of partition, made once: a partition is looked up on every request, and
+    /// its factory runs only when its key has no bucket yet.
+    /// </summary>
+    private sealed class BucketFactories(EdgeRateLimitOptions limits, RateLimitPartitionCounter counter)
+    {
+        public Func<string, RateLimiter> Session { get; } = Factory(limits.Session, counter);
+
+        public Func<string, RateLimiter> NewSession { get; } = Factory(limits.NewSession, counter);
+
+        public Func<string, RateLimiter> ClientAddress { get; } = Factory(limits.ClientAddress, counter);
+
+        private static Func<string, RateLimiter> Factory(EdgeRateLimitOptions.TokenBucket bucket, RateLimitPartitionCounter counter) => key =>
         {
             counter.Created(key);
-            return Options(bucket);
-        });
-
-    private static TokenBucketRateLimiterOptions Options(EdgeRateLimitOptions.TokenBucket bucket) => new()
-        {
-            TokenLimit = bucket.TokenLimit,
-            TokensPerPeriod = bucket.TokensPerPeriod,
-            ReplenishmentPeriod = bucket.ReplenishmentPeriod,
-            QueueLimit = 0,
-            AutoReplenishment = true,
+            return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = bucket.TokenLimit,
+                TokensPerPeriod = bucket.TokensPerPeriod,
+                ReplenishmentPeriod = bucket.ReplenishmentPeriod,
+                QueueLimit = 0,
+                // The partitioned limiter refills its buckets from one timer (as RateLimitPartition.GetTokenBucketLimiter
+                // arranges); a bucket replenishing itself would start a timer per partition.
+                AutoReplenishment = false,
+            });
         };
+    }
 
     private static bool IsExempt(HttpContext context) =>
         context.Request.Path.StartsWithSegments(global::Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)

@@ -40,11 +40,27 @@ public static partial class RequestGuards
     /// and nothing else (no stack trace, no echoed headers, also in Development where the developer
     /// exception page would show them); the exception goes to the log.
     /// </summary>
-    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        // Only a request still running (or failed) here pays for the await; a synchronous throw becomes a failed task.
+        Task request;
+        try
+        {
+            request = next(context);
+        }
+        catch (Exception error)
+        {
+            request = Task.FromException(error);
+        }
+
+        return request.IsCompletedSuccessfully ? Task.CompletedTask : AnswerFailureAsync(context, request);
+    });
+
+    private static async Task AnswerFailureAsync(HttpContext context, Task request)
     {
         try
         {
-            await next(context);
+            await request;
         }
         catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
@@ -54,32 +70,29 @@ public static partial class RequestGuards
             await WriteJsonRpcErrorAsync(context, StatusCodes.Status500InternalServerError,
                 $"Internal error. Trace id: {System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier}.", -32603);
         }
-    });
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} serving {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, string exceptionType, Exception exception);
 
     /// <summary>Answers 403 for a foreign Host or Origin and 413 for a body over the limit; health endpoints are exempt.</summary>
-    public static IApplicationBuilder UseRequestGuards(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestGuards(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var options = context.RequestServices.GetRequiredService<IOptions<RequestGuardOptions>>().Value;
         var path = context.Request.Path;
         if (path.StartsWithSegments(Extensions.HealthEndpointPath) || path.StartsWithSegments(Extensions.AlivenessEndpointPath))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         if (!HostIsAllowed(context.Request.Host, options) || !OriginIsAllowed(context.Request, options))
         {
-            await WriteJsonRpcErrorAsync(context, StatusCodes.Status403Forbidden, "Forbidden: this Host or Origin is not allowed (DNS rebinding protection).");
-            return;
+            return WriteJsonRpcErrorAsync(context, StatusCodes.Status403Forbidden, "Forbidden: this Host or Origin is not allowed (DNS rebinding protection).");
         }
 
         if (context.Request.ContentLength > options.MaxRequestBodyBytes)
         {
-            await WriteJsonRpcErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body too large: the limit is {options.MaxRequestBodyBytes} bytes.");
-            return;
+            return WriteJsonRpcErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body too large: the limit is {options.MaxRequestBodyBytes} bytes.");
         }
 
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -87,7 +100,7 @@ public static partial class RequestGuards
             limit.MaxRequestBodySize = options.MaxRequestBodyBytes;
         }
 
-        await next(context);
+        return next(context);
     });
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -21,20 +22,34 @@ public static class McpRequestTagging
     /// <summary>Bodies up to this size are read for the method; larger ones keep the route name.</summary>
     public const int MaxPeekBytes = 64 * 1024;
 
-    public static async Task TagAsync(HttpContext context, Func<Task> next)
+    public static Task TagAsync(HttpContext context, Func<Task> next)
     {
-        if (context.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity
-            && HttpMethods.IsPost(context.Request.Method))
+        if (context.Features.Get<IHttpActivityFeature>()?.Activity is not { IsAllDataRequested: true } activity
+            || !HttpMethods.IsPost(context.Request.Method))
         {
-            var headers = context.Request.Headers;
-            var (method, toolName) = context.Request.Path.StartsWithSegments(RestToolsPath, out var tool)
-                ? (McpSpanNames.ToolsCallMethod, tool.Value?.TrimStart('/'))
-                : headers.TryGetValue(MethodHeader, out var methodHeader)
-                    ? (methodHeader.ToString(), McpSpanNames.DecodeHeaderValue(headers[NameHeader].ToString()))
-                    : await ReadFirstMessageAsync(context.Request, context.RequestAborted);
-            McpSpanNames.Tag(activity, method, toolName);
+            return next();
         }
 
+        var headers = context.Request.Headers;
+        if (context.Request.Path.StartsWithSegments(RestToolsPath, out var tool))
+        {
+            McpSpanNames.Tag(activity, McpSpanNames.ToolsCallMethod, tool.Value?.TrimStart('/'));
+            return next();
+        }
+
+        if (headers.TryGetValue(MethodHeader, out var methodHeader))
+        {
+            McpSpanNames.Tag(activity, methodHeader.ToString(), McpSpanNames.DecodeHeaderValue(headers[NameHeader].ToString()));
+            return next();
+        }
+
+        return TagFromBodyAsync(context, activity, next);
+    }
+
+    private static async Task TagFromBodyAsync(HttpContext context, Activity activity, Func<Task> next)
+    {
+        var (method, toolName) = await ReadFirstMessageAsync(context.Request, context.RequestAborted);
+        McpSpanNames.Tag(activity, method, toolName);
         await next();
     }
 

@@ -40,27 +40,11 @@ public static partial class RequestGuards
     /// and nothing else (no stack trace, no echoed headers, also in Development where the developer
     /// exception page would show them); the exception goes to the log.
     /// </summary>
-    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app) => app.Use((context, next) =>
-    {
-        // Only a request still running (or failed) here pays for the await; a synchronous throw becomes a failed task.
-        Task request;
-        try
-        {
-            request = next(context);
-        }
-        catch (Exception error)
-        {
-            request = Task.FromException(error);
-        }
-
-        return request.IsCompletedSuccessfully ? Task.CompletedTask : AnswerFailureAsync(context, request);
-    });
-
-    private static async Task AnswerFailureAsync(HttpContext context, Task request)
+    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         try
         {
-            await request;
+            await next(context);
         }
         catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
@@ -70,7 +54,7 @@ public static partial class RequestGuards
             await WriteJsonRpcErrorAsync(context, StatusCodes.Status500InternalServerError,
                 $"Internal error. Trace id: {System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier}.", -32603);
         }
-    }
+    });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} serving {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, string exceptionType, Exception exception);

@@ -155,8 +155,14 @@ public static class SecretRedactor
 
     private static bool IsToken(string value) => value.AsSpan().IndexOfAnyExcept(s_tokenChars) < 0;
 
+    /// <summary>The value as it may appear in text: plain and JSON-escaped (a token has no character JSON escapes).</summary>
     private static IEnumerable<string> EscapedForms(string value)
     {
+        if (IsToken(value))
+        {
+            return [value];
+        }
+
         var forms = new HashSet<string>(StringComparer.Ordinal)
         {
             value,

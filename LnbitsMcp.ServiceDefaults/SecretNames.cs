@@ -22,10 +22,31 @@ public static partial class SecretNames
     /// <summary>True for names like <c>SessionId</c>, <c>session_id</c>, <c>X-Api-Key</c>, <c>http.request.header.authorization</c>.</summary>
     public static bool IsSecret(string name)
     {
-        var last = name.LastIndexOf('.');
-        var tail = last >= 0 ? name[(last + 1)..] : name;
-        return s_names.Contains(Normalize(tail));
+        // Asked for every span tag and log attribute: the last segment without '_' and '-', looked up without allocating.
+        Span<char> normalized = stackalloc char[MaxNameLength];
+        var length = 0;
+        foreach (var c in name.AsSpan(name.LastIndexOf('.') + 1))
+        {
+            if (c is '_' or '-')
+            {
+                continue;
+            }
+
+            if (length == MaxNameLength)
+            {
+                return false;
+            }
+
+            normalized[length++] = c;
+        }
+
+        return s_lookup.Contains(normalized[..length]);
     }
+
+    /// <summary>Longer than every secret name without its separators.</summary>
+    private const int MaxNameLength = 64;
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> s_lookup = s_names.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The text with the values of secret-named JSON properties and query parameters replaced by <c>***</c>.</summary>
     public static string ScrubNamedValues(string text)
@@ -56,9 +77,6 @@ public static partial class SecretNames
         IEnumerable<string?> texts => texts.Select(t => t is null ? null : scrub(t)).ToArray(),
         _ => value,
     };
-
-    private static string Normalize(string name) =>
-        name.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
 
     // "session_id": "value" — also escaped inside a JSON string (\"session_id\":\"value\"); the value runs to
     // the next quote that is not escaped at the same depth.

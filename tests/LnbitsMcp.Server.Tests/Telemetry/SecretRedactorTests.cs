@@ -94,6 +94,20 @@ public sealed class SecretRedactorTests
         Assert.Equal("GET", TelemetryText.ScrubValue("http.request.method", "GET"));
     }
 
+    [Theory]
+    [InlineData("session_id", true)]
+    [InlineData("Mcp-Session-Id", true)]
+    [InlineData("http.request.header.authorization", true)]
+    [InlineData("X-LNbits-Api-Key", true)]
+    [InlineData("x-lnbits-mcp-edge-secret", true)]
+    [InlineData("__session_id", true)]
+    [InlineData("lnbits_mcp.session", false)]
+    [InlineData("mcp.tool.name", false)]
+    [InlineData("session.", false)]
+    [InlineData("", false)]
+    public void NamesAreSecretByTheirLastSegmentWithoutSeparators(string name, bool secret) =>
+        Assert.Equal(secret, Microsoft.Extensions.Hosting.SecretNames.IsSecret(name));
+
     [Fact]
     public void SecretNamedJsonPropertiesAndQueryParametersAreMaskedWithoutRegistration()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Net.ServerSentEvents;
@@ -151,7 +152,7 @@ public sealed partial class RedisEventStreamStore(
             stream.Durable = true;
             // Sent while holding the gate: a message written after this one is queued behind it, so Redis never
             // holds a later message (or the completion) without the earlier ones.
-            write = WriteAsync(stream.Key, [.. stream.Drain().Select(e => new HashEntry(e.Sequence, Protect(e.Item))), .. extra]);
+            write = WriteAsync(stream.Key, [.. stream.Drain().Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]);
         }
 
         await write;
@@ -296,9 +297,28 @@ public sealed partial class RedisEventStreamStore(
         return new StoredStream(events, completed, polling);
     }
 
-    private byte[] Protect(SseItem<JsonRpcMessage?> item)
+    private byte[] Protect(SseItem<JsonRpcMessage?> item) => _events.Protect(Encode(item));
+
+    private SseItem<JsonRpcMessage?>? Unprotect(byte[] stored, string eventId)
     {
-        using var buffer = new MemoryStream();
+        try
+        {
+            return Decode(_events.Unprotect(stored), eventId);
+        }
+        catch (CryptographicException)
+        {
+            return null; // written by another key ring or tampered with: skipped
+        }
+    }
+
+    /// <summary>
+    /// An event as JSON (<c>{"t": type, "r": retry ms, "d": message}</c>): encrypted in Redis, as is in memory. A young
+    /// stream keeps these bytes rather than the message objects, so a kept answer is one object for the garbage
+    /// collector instead of a tree that every young collection would have to copy.
+    /// </summary>
+    internal static byte[] Encode(SseItem<JsonRpcMessage?> item)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -313,14 +333,15 @@ public sealed partial class RedisEventStreamStore(
             json.WriteEndObject();
         }
 
-        return _events.Protect(buffer.ToArray());
+        return buffer.WrittenSpan.ToArray();
     }
 
-    private SseItem<JsonRpcMessage?>? Unprotect(byte[] stored, string eventId)
+    /// <summary>The event <see cref="Encode"/> wrote, with its id; null when the bytes are not such an event.</summary>
+    internal static SseItem<JsonRpcMessage?>? Decode(byte[] encoded, string eventId)
     {
         try
         {
-            using var json = JsonDocument.Parse(_events.Unprotect(stored));
+            using var json = JsonDocument.Parse(encoded);
             var root = json.RootElement;
             var data = root.GetProperty("d").Deserialize(s_messageType);
             return new SseItem<JsonRpcMessage?>(data, root.GetProperty("t").GetString())
@@ -329,9 +350,9 @@ public sealed partial class RedisEventStreamStore(
                 ReconnectionInterval = root.TryGetProperty("r", out var retry) ? TimeSpan.FromMilliseconds(retry.GetInt64()) : null,
             };
         }
-        catch (Exception error) when (error is CryptographicException or JsonException)
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            return null; // written by another key ring or tampered with: skipped
+            return null;
         }
     }
 
@@ -409,7 +430,7 @@ public sealed partial class RedisEventStreamStore(
                     return false;
                 }
 
-                young.Add(sequence, item);
+                young.Add(sequence, Encode(item));
                 young.Answered |= final;
             }
 
@@ -470,10 +491,13 @@ public sealed partial class RedisEventStreamStore(
                 {
                     // Young on this instance: its messages from memory, until it is answered or moves to Redis.
                     var (events, answered) = young.After(sent);
-                    foreach (var (sequence, item) in events)
+                    foreach (var (sequence, encoded) in events)
                     {
                         sent = sequence;
-                        yield return item;
+                        if (Decode(encoded, EventId(token, sequence)) is { } item)
+                        {
+                            yield return item;
+                        }
                     }
 
                     if (answered)

@@ -25,12 +25,13 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddServiceDiscovery();
+        // No service discovery on HttpClients: every outbound call of ours goes to a URL a user chose (LNbits,
+        // LNURL, L402, client metadata documents), which must mean what it says — not a service name this
+        // deployment's configuration resolves — and its resolver cost a lookup and allocations on every request.
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             // Retries only for safe methods: a retried POST can pay twice.
             http.AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
-            http.AddServiceDiscovery();
         });
         return builder;
     }

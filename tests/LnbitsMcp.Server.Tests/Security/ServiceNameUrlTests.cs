@@ -10,7 +10,6 @@ namespace LnbitsMcp.Server.Tests.Security;
 public sealed class ServiceNameUrlTests : SandboxServerTests
 {
     private const string ServiceName = "lnbits-sandbox";
-    private readonly HttpClient _http = new() { Timeout = RestToolCalls.Timeout };
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -18,19 +17,14 @@ public sealed class ServiceNameUrlTests : SandboxServerTests
         ["Security:AllowPrivateNetworks"] = "true", // the sandbox's loopback address would be allowed
     };
 
-    public override async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await base.DisposeAsync();
-    }
-
     [Fact]
     public async Task AnLnbitsUrlNamingAConfiguredServiceDoesNotReachIt()
     {
         var wallet = await Sandbox.CreateWalletAsync("service-name-wallet", 1_000);
+        using var http = new HttpClient { Timeout = RestToolCalls.Timeout };
 
-        var direct = await _http.CallToolAsync(Server.Url, "test_lnbits_configuration", headers: RestToolCalls.LnbitsHeaders(Sandbox.Url, wallet.AdminKey));
-        var byServiceName = await _http.CallToolAsync(Server.Url, "test_lnbits_configuration",
+        var direct = await http.CallToolAsync(Server.Url, "test_lnbits_configuration", headers: RestToolCalls.LnbitsHeaders(Sandbox.Url, wallet.AdminKey));
+        var byServiceName = await http.CallToolAsync(Server.Url, "test_lnbits_configuration",
             headers: RestToolCalls.LnbitsHeaders(new Uri($"http://{ServiceName}/"), wallet.AdminKey));
 
         Assert.Equal("service-name-wallet", direct.Ok().GetProperty("wallet_name").GetString());

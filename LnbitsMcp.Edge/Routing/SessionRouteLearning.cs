@@ -24,16 +24,14 @@ public static class SessionRouteLearning
         if (response.Headers.NonValidated.TryGetValues(SessionKey.McpSessionIdHeader, out var ids) && ids.ToString() is { Length: > 0 } id)
         {
             // The answer of a session's request repeats its id: the request's key (hashed, tagged) serves.
-            if (!string.Equals(id, http.Request.Headers[SessionKey.McpSessionIdHeader].ToString(), StringComparison.Ordinal))
+            var repeated = string.Equals(id, http.Request.Headers[SessionKey.McpSessionIdHeader].ToString(), StringComparison.Ordinal);
+            var sessionKey = repeated ? SessionKey.FromRequest(http.Request)! : SessionKey.Hash(id);
+            if (!repeated)
             {
-                var sessionKey = SessionKey.Hash(id);
                 SessionRoutingMiddleware.TagSession(http, sessionKey);
-                await router.RecordAsync(sessionKey, destinationId);
             }
-            else if (SessionKey.FromRequest(http.Request) is { } requestKey)
-            {
-                await router.RecordAsync(requestKey, destinationId);
-            }
+
+            await router.RecordAsync(sessionKey, destinationId);
         }
         else if (SessionKey.FromRequest(http.Request) is { } sessionKey)
         {

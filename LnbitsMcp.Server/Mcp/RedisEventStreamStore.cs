@@ -336,7 +336,7 @@ public sealed partial class RedisEventStreamStore(
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The event <see cref="Encode"/> wrote, with its id; null when the bytes are not such an event.</summary>
+    /// <summary>The event <see cref="Encode"/> wrote, with its id; null when the bytes are not JSON.</summary>
     internal static SseItem<JsonRpcMessage?>? Decode(byte[] encoded, string eventId)
     {
         try
@@ -350,7 +350,7 @@ public sealed partial class RedisEventStreamStore(
                 ReconnectionInterval = root.TryGetProperty("r", out var retry) ? TimeSpan.FromMilliseconds(retry.GetInt64()) : null,
             };
         }
-        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (JsonException)
         {
             return null;
         }

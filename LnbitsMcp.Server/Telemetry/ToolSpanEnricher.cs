@@ -1,19 +1,25 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using OpenTelemetry;
+using StackExchange.Redis;
 
 namespace LnbitsMcp.Server.Telemetry;
 
 /// <summary>
 /// Tags every span of a tool call — the SDK's <c>tools/call</c> span and everything below it (LNbits
 /// HTTP, Redis) — with <c>mcp.tool.name</c> and, once the session is known, <c>lnbits_mcp.session</c>.
-/// Children are followed by parent span id, because some instrumentations (Redis) create their
-/// spans later, from a captured parent context.
+/// Live spans are followed by parent span id and forgotten when they end. The Redis instrumentation makes
+/// its spans later (when it drains its profiling sessions, every 10 s), as children of the span a command
+/// ran under; so a span during which Redis commands were sent is remembered for a while after it ends
+/// (<see cref="RecentlyEndedSpans{T}"/>), and only such a span: a call served from memory leaves nothing behind.
 /// </summary>
-public sealed class ToolSpanEnricher : BaseProcessor<Activity>
+public sealed class ToolSpanEnricher(IServiceProvider services) : BaseProcessor<Activity>
 {
-    private static readonly TimeSpan s_keep = TimeSpan.FromMinutes(2); // Redis spans arrive within ~10 s
-    private readonly ConcurrentDictionary<ActivitySpanId, ToolSpan> _spans = new();
+    /// <summary>A followed span that never ends as a recorded span is forgotten after this.</summary>
+    private static readonly TimeSpan s_keep = TimeSpan.FromMinutes(2);
+    private readonly ConcurrentDictionary<ActivitySpanId, (ToolSpan Span, long RedisOperationsAtStart)> _live = new();
+    private readonly RecentlyEndedSpans<ToolSpan> _endedAfterRedis = new(TimeSpan.FromSeconds(15));
+    private readonly Lazy<IConnectionMultiplexer?> _redis = new(services.GetService<IConnectionMultiplexer>);
     private long _lastSweep = Environment.TickCount64;
 
     /// <summary>Starts following a tool call's span; set <see cref="ToolSpan.SessionHint"/> when it is known.</summary>
@@ -21,27 +27,56 @@ public sealed class ToolSpanEnricher : BaseProcessor<Activity>
     {
         Sweep();
         var span = new ToolSpan(toolName, Environment.TickCount64);
-        _spans[toolSpan.SpanId] = span;
-        Tag(toolSpan, span);
+        Track(toolSpan, span);
         return span;
     }
 
     public override void OnStart(Activity data)
     {
-        if (data.ParentSpanId != default && _spans.TryGetValue(data.ParentSpanId, out var span))
+        if (data.ParentSpanId == default)
         {
-            _spans[data.SpanId] = span;
-            Tag(data, span);
+            return;
+        }
+
+        if (_live.TryGetValue(data.ParentSpanId, out var parent))
+        {
+            Track(data, parent.Span);
+        }
+        else if (_endedAfterRedis.TryGet(data.ParentSpanId, out var ended))
+        {
+            Track(data, ended!);
         }
     }
 
     public override void OnEnd(Activity data)
     {
-        if (_spans.TryGetValue(data.SpanId, out var span))
+        if (!_live.TryRemove(data.SpanId, out var followed))
         {
-            Tag(data, span);
+            return;
+        }
+
+        var (span, redisOperationsAtStart) = followed;
+        Tag(data, span);
+        if (RedisOperations() != redisOperationsAtStart)
+        {
+            // Redis commands were sent while this span was live (by this call, or by another at the same time):
+            // their spans, made later, may be its children.
+            _endedAfterRedis.Add(data.SpanId, span);
         }
     }
+
+    private void Track(Activity activity, ToolSpan span)
+    {
+        if (activity.IsAllDataRequested)
+        {
+            _live[activity.SpanId] = (span, RedisOperations());
+        }
+
+        Tag(activity, span);
+    }
+
+    /// <summary>Commands written to Redis so far by this process (0 without Redis).</summary>
+    private long RedisOperations() => _redis.Value?.OperationCount ?? 0;
 
     private static void Tag(Activity activity, ToolSpan span)
     {
@@ -61,11 +96,11 @@ public sealed class ToolSpanEnricher : BaseProcessor<Activity>
         }
 
         Interlocked.Exchange(ref _lastSweep, now);
-        foreach (var (id, span) in _spans)
+        foreach (var (id, (span, _)) in _live)
         {
             if (now - span.StartedAtTicks > s_keep.TotalMilliseconds)
             {
-                _spans.TryRemove(id, out _);
+                _live.TryRemove(id, out _);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace LnbitsMcp.Server.Mcp;
@@ -55,29 +56,29 @@ public static class ArgumentValidator
             return AllowsNull(schema) ? null : $"'{name}' must not be null";
         }
 
-        var type = MainType(schema);
-        switch (type)
+        switch (MainType(schema))
         {
-            case "string":
+            case SchemaType.String:
                 if (value.ValueKind != JsonValueKind.String)
                 {
                     return $"'{name}' must be a string";
                 }
 
-                var text = value.GetString()!;
-                if (text.Length > MaxStringLength)
+                // A JSON string has at most as many UTF-16 characters as bytes between its quotes: only a longer one is read.
+                if (JsonMarshal.GetRawUtf8Value(value).Length - 2 > MaxStringLength && value.GetString()!.Length is var length and > MaxStringLength)
                 {
-                    return string.Create(CultureInfo.InvariantCulture, $"'{name}' is too long ({text.Length} characters; at most {MaxStringLength})");
+                    return string.Create(CultureInfo.InvariantCulture, $"'{name}' is too long ({length} characters; at most {MaxStringLength})");
                 }
 
                 if (schema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array
-                    && !allowed.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == text))
+                    && value.GetString() is var text
+                    && !allowed.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.ValueEquals(text)))
                 {
                     return $"'{name}' must be one of {string.Join(", ", allowed.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()))}";
                 }
 
                 return null;
-            case "integer":
+            case SchemaType.Integer:
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var integer))
                 {
                     return value.ValueKind == JsonValueKind.Number
@@ -86,26 +87,26 @@ public static class ArgumentValidator
                 }
 
                 return CheckRange(name, schema, integer);
-            case "number":
+            case SchemaType.Number:
                 return value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble()) ? null : $"'{name}' must be a number";
-            case "boolean":
+            case SchemaType.Boolean:
                 return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : $"'{name}' must be true or false";
-            case "array":
+            case SchemaType.Array:
                 if (value.ValueKind != JsonValueKind.Array)
                 {
                     return $"'{name}' must be a list";
                 }
 
-                return schema.TryGetProperty("items", out var items) && MainType(items) == "string" && value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String)
+                return schema.TryGetProperty("items", out var items) && MainType(items) == SchemaType.String && value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String)
                     ? $"'{name}' must be a list of strings"
                     : null;
-            case "object":
+            case SchemaType.Object:
                 if (value.ValueKind != JsonValueKind.Object)
                 {
                     return $"'{name}' must be an object";
                 }
 
-                return schema.TryGetProperty("additionalProperties", out var values) && values.ValueKind == JsonValueKind.Object && MainType(values) == "string"
+                return schema.TryGetProperty("additionalProperties", out var values) && values.ValueKind == JsonValueKind.Object && MainType(values) == SchemaType.String
                     && value.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String)
                     ? $"'{name}' must map names to strings"
                     : null;
@@ -129,22 +130,51 @@ public static class ArgumentValidator
         return null;
     }
 
-    private static string? MainType(JsonElement schema)
+    private enum SchemaType
+    {
+        Other,
+        String,
+        Integer,
+        Number,
+        Boolean,
+        Array,
+        Object,
+    }
+
+    /// <summary>The schema's type (the non-null one of a <c>["string", "null"]</c> pair), compared where it lies.</summary>
+    private static SchemaType MainType(JsonElement schema)
     {
         if (!schema.TryGetProperty("type", out var type))
         {
-            return null;
+            return SchemaType.Other;
         }
 
-        return type.ValueKind switch
+        if (type.ValueKind == JsonValueKind.Array)
         {
-            JsonValueKind.String => type.GetString(),
-            JsonValueKind.Array => type.EnumerateArray().Select(t => t.GetString()).FirstOrDefault(t => t != "null"),
-            _ => null,
-        };
+            foreach (var item in type.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String && !item.ValueEquals("null"u8))
+                {
+                    return TypeNamed(item);
+                }
+            }
+
+            return SchemaType.Other;
+        }
+
+        return type.ValueKind == JsonValueKind.String ? TypeNamed(type) : SchemaType.Other;
     }
+
+    private static SchemaType TypeNamed(JsonElement name) =>
+        name.ValueEquals("string"u8) ? SchemaType.String
+        : name.ValueEquals("integer"u8) ? SchemaType.Integer
+        : name.ValueEquals("number"u8) ? SchemaType.Number
+        : name.ValueEquals("boolean"u8) ? SchemaType.Boolean
+        : name.ValueEquals("array"u8) ? SchemaType.Array
+        : name.ValueEquals("object"u8) ? SchemaType.Object
+        : SchemaType.Other;
 
     private static bool AllowsNull(JsonElement schema) =>
         schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Array
-        && type.EnumerateArray().Any(t => t.GetString() == "null");
+        && type.EnumerateArray().Any(t => t.ValueKind == JsonValueKind.String && t.ValueEquals("null"u8));
 }

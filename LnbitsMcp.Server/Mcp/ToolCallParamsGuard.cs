@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Runtime.InteropServices;
+using System.Text.Unicode;
 using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -81,6 +83,14 @@ public static class ToolCallParamsGuard
 
     private static bool IsValidText(JsonValue value)
     {
+        // Text that is valid UTF-8 without a \u escape (only an escape can make a lone surrogate) is valid UTF-16 too:
+        // it is checked where it lies instead of being read into a string (a 400-character invoice) only to be dropped.
+        if (value.TryGetValue<JsonElement>(out var element) && JsonMarshal.GetRawUtf8Value(element) is var raw
+            && raw.IndexOf("\\u"u8) < 0 && Utf8.IsValid(raw))
+        {
+            return true;
+        }
+
         try
         {
             _ = value.GetValue<string>();

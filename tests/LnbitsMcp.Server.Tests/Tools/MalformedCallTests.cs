@@ -44,6 +44,19 @@ public sealed class MalformedCallsGetAnswersThatSayWhatIsWrong : IAsyncLifetime
         Assert.Contains($"'{argument}'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TextThatIsNotUtf8IsInvalidArgumentNamingTheArgument()
+    {
+        byte[] body = [.. "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":{\"name\":\"decode_invoice\",\"arguments\":{\"bolt11\":\"lnbc"u8,
+            0xFF, 0xFE, .. "\"}}}"u8];
+
+        var answer = await CallAsync(new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+
+        var error = answer.GetProperty("result").GetProperty("structuredContent").GetProperty("error");
+        Assert.Equal("invalid_argument", error.GetProperty("code").GetString());
+        Assert.Contains("'bolt11'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"oops\"")]
     [InlineData("42")]
@@ -70,7 +83,9 @@ public sealed class MalformedCallsGetAnswersThatSayWhatIsWrong : IAsyncLifetime
         Assert.Equal(-32602, answer.GetProperty("error").GetProperty("code").GetInt32());
     }
 
-    private async Task<JsonElement> CallAsync(string body)
+    private Task<JsonElement> CallAsync(string body) => CallAsync(new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private async Task<JsonElement> CallAsync(HttpContent body)
     {
         using var response = await _http.SendAsync(Post(body, _sessionId));
         var text = await response.Content.ReadAsStringAsync();
@@ -80,9 +95,11 @@ public sealed class MalformedCallsGetAnswersThatSayWhatIsWrong : IAsyncLifetime
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
-    private HttpRequestMessage Post(string json, string? sessionId)
+    private HttpRequestMessage Post(string json, string? sessionId) => Post(new StringContent(json, Encoding.UTF8, "application/json"), sessionId);
+
+    private HttpRequestMessage Post(HttpContent content, string? sessionId)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _server.McpUrl) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, _server.McpUrl) { Content = content };
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         if (sessionId is not null)
         {

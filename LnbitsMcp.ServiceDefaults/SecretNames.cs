@@ -74,9 +74,14 @@ public static partial class SecretNames
         string { Length: 0 } => value,
         _ when IsSecret(name) => Mask,
         string text => scrub(text),
-        IEnumerable<string?> texts => texts.Select(t => t is null ? null : scrub(t)).ToArray(),
+        IEnumerable<string?> texts => ScrubEach(texts, scrub),
         _ => value,
     };
+
+    // Its own method: a lambda capturing a parameter makes the compiler allocate the closure on entry to the method
+    // that declares it, and ScrubValue runs for every tag of every span.
+    private static string?[] ScrubEach(IEnumerable<string?> texts, Func<string, string> scrub) =>
+        texts.Select(t => t is null ? null : scrub(t)).ToArray();
 
     // "session_id": "value" — also escaped inside a JSON string (\"session_id\":\"value\"); the value runs to
     // the next quote that is not escaped at the same depth.

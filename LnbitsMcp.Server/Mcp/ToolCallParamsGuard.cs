@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Runtime.InteropServices;
-using System.Text.Unicode;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;

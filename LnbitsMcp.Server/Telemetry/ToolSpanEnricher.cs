@@ -38,11 +38,13 @@ public sealed class ToolSpanEnricher(IServiceProvider services) : BaseProcessor<
             return;
         }
 
+        // Only a client span (a Redis command's) can start under a span that has ended: a request span whose parent
+        // is remote does not take the table's lock.
         if (_live.TryGetValue(data.ParentSpanId, out var parent))
         {
             Track(data, parent.Span);
         }
-        else if (_endedAfterRedis.TryGet(data.ParentSpanId, out var ended))
+        else if (data.Kind == ActivityKind.Client && _endedAfterRedis.TryGet(data.ParentSpanId, out var ended))
         {
             Track(data, ended!);
         }

@@ -13,6 +13,7 @@ namespace LnbitsMcp.Server.Tests.Telemetry;
 /// </summary>
 public sealed class ToolSpanEnricherTests : IAsyncLifetime
 {
+    private static readonly ActivitySource s_client = ListenedTo(new ActivitySource("LnbitsMcp.Tests.ToolSpanEnricher"));
     private RedisServer _redis = null!;
     private ConnectionMultiplexer _connection = null!;
 
@@ -81,16 +82,24 @@ public sealed class ToolSpanEnricherTests : IAsyncLifetime
         Assert.Null(laterChild.GetTagItem(TelemetryNames.ToolNameTag));
     }
 
+    private static ActivitySource ListenedTo(ActivitySource source)
+    {
+        ActivitySource.AddActivityListener(new ActivityListener
+        {
+            ShouldListenTo = s => ReferenceEquals(s, source),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        });
+        return source;
+    }
+
     private static ToolSpanEnricher Enricher(IConnectionMultiplexer redis) =>
         new(new ServiceCollection().AddSingleton(redis).BuildServiceProvider());
 
     private static Activity StartSpan(string name) => new Activity(name).SetIdFormat(ActivityIdFormat.W3C).Start();
 
-    private static Activity StartChildOf(Activity parent, string name)
-    {
-        var child = new Activity(name).SetIdFormat(ActivityIdFormat.W3C).SetParentId(parent.TraceId, parent.SpanId);
-        return child.Start();
-    }
+    /// <summary>A client span made from its parent's context only, as the Redis instrumentation makes its spans.</summary>
+    private static Activity StartChildOf(Activity parent, string name) =>
+        s_client.StartActivity(name, ActivityKind.Client, new ActivityContext(parent.TraceId, parent.SpanId, ActivityTraceFlags.Recorded))!;
 
     private static void End(ToolSpanEnricher enricher, Activity span)
     {

@@ -246,9 +246,9 @@ public sealed class RedisSessionStore(
 
     public async Task<AppSession?> FindByTransportAsync(string transportSessionId, SessionFreshness freshness, CancellationToken cancellationToken)
     {
-        var transportKey = RedisKeys.Transport(transportSessionId);
+        // Remembered by the id itself (this process's memory, as the SDK holds it): hashed only to ask Redis.
         string? tried = null;
-        if (_transports.TryGetValue(transportKey, out string? remembered) && remembered is not null)
+        if (_transports.TryGetValue(transportSessionId, out string? remembered) && remembered is not null)
         {
             if (await FindAsync(remembered, freshness, cancellationToken) is { } session)
             {
@@ -256,16 +256,16 @@ public sealed class RedisSessionStore(
             }
 
             tried = remembered;
-            _transports.Remove(transportKey);
+            _transports.Remove(transportSessionId);
         }
 
-        var bound = (string?)await Database.StringGetAsync(transportKey);
+        var bound = (string?)await Database.StringGetAsync(RedisKeys.Transport(transportSessionId));
         if (bound is null || bound == tried || await FindAsync(bound, cancellationToken) is not { } found)
         {
             return null;
         }
 
-        Remember(transportKey, bound);
+        RememberTransport(transportSessionId, bound);
         return found;
     }
 
@@ -282,7 +282,7 @@ public sealed class RedisSessionStore(
                 transport = RedisKeys.Hashed(transportSessionId),
             }));
         await redis.WaitForReplicaAsync(transportKey);
-        Remember(transportKey, sessionKey);
+        RememberTransport(transportSessionId, sessionKey);
     }
 
     public async Task<bool> SaveAsync(AppSession session, CancellationToken cancellationToken)
@@ -510,6 +510,6 @@ public sealed class RedisSessionStore(
     /// <param name="ConfirmedAt">When Redis last said this is the live session's current version.</param>
     private sealed record CachedDocument(string Version, AppSession Session, DateTimeOffset ConfirmedAt);
 
-    private void Remember(string transportKey, string sessionKey) =>
-        _transports.Set(transportKey, sessionKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RenewalInterval });
+    private void RememberTransport(string transportSessionId, string sessionKey) =>
+        _transports.Set(transportSessionId, sessionKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RenewalInterval });
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
+using ModelContextProtocol.Protocol;
 
 namespace LnbitsMcp.Server.Mcp;
 
@@ -18,24 +20,37 @@ public sealed class LocalEventStreams
     /// </summary>
     public const int MaxAnswered = 2_000;
 
-    private readonly ConcurrentDictionary<string, LocalStream> _open = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, LocalStream> _answered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LocalStream> _open;
+    private readonly ConcurrentDictionary<string, LocalStream> _answered;
+    private readonly ConcurrentDictionary<string, LocalStream>.AlternateLookup<ReadOnlySpan<char>> _openBySpan;
+    private readonly ConcurrentDictionary<string, LocalStream>.AlternateLookup<ReadOnlySpan<char>> _answeredBySpan;
     private readonly ConcurrentQueue<string> _answeredOrder = new();
     private int _answeredCount; // the queue's length (ConcurrentQueue.Count walks its segments)
+
+    public LocalEventStreams()
+    {
+        _open = new(StringComparer.Ordinal);
+        _answered = new(StringComparer.Ordinal);
+        _openBySpan = _open.GetAlternateLookup<ReadOnlySpan<char>>();
+        _answeredBySpan = _answered.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>How many streams are held (open or answered).</summary>
     public int Count => _open.Count + _answered.Count;
 
-    public LocalStream Open(string key, long startedAtMs)
+    /// <summary>Holds a new stream (MCP session, stream id, start) under <paramref name="key"/>, the prefix of its event ids.</summary>
+    public LocalStream Open(string key, string sessionId, string streamId, long startedAtMs)
     {
-        var stream = new LocalStream(key, startedAtMs);
+        var stream = new LocalStream(key, sessionId, streamId, startedAtMs);
         _open[key] = stream;
         return stream;
     }
 
     /// <summary>The stream whose messages this instance holds; null when it has none, or when the stream has moved to Redis (its copy here is being forgotten).</summary>
-    public LocalStream? Find(string key) =>
-        (_open.GetValueOrDefault(key) ?? _answered.GetValueOrDefault(key)) is { Durable: false } stream ? stream : null;
+    public LocalStream? Find(ReadOnlySpan<char> key) =>
+        (_openBySpan.TryGetValue(key, out var open) ? open : _answeredBySpan.TryGetValue(key, out var answered) ? answered : null) is { Durable: false } stream
+            ? stream
+            : null;
 
     /// <summary>The streams still open (a sweep moves those that got old to Redis).</summary>
     public IEnumerable<LocalStream> OpenStreams() => _open.Select(pair => pair.Value);
@@ -61,12 +76,21 @@ public sealed class LocalEventStreams
     /// <summary>Forgets an open stream that Redis now holds (an answered one never moves there).</summary>
     public void Forget(LocalStream stream) => _open.TryRemove(new KeyValuePair<string, LocalStream>(stream.Key, stream));
 
-    /// <summary>One young stream: its events in order (encoded: one array each, whatever the message), and whether it was answered.</summary>
-    public sealed class LocalStream(string key, long startedAtMs)
+    /// <summary>
+    /// One young stream: its events in order, and whether it was answered. An event is kept encoded, one array
+    /// whatever the message; from when it is stored until the SDK has written it, it is the message itself, and
+    /// takes its encoding from the bytes the SDK wrote (<see cref="Sent"/>) or, if none come, when it is read.
+    /// </summary>
+    public sealed class LocalStream(string key, string sessionId, string streamId, long startedAtMs)
     {
-        private readonly List<(long Sequence, byte[] Encoded)> _events = [];
+        private readonly List<(long Sequence, byte[]? Encoded, SseItem<JsonRpcMessage?> Message)> _events = [];
+        private string? _redisKey;
 
+        /// <summary>The prefix of the stream's event ids.</summary>
         public string Key => key;
+
+        /// <summary>The stream's hash in Redis, made when first needed (most streams never go there).</summary>
+        public string RedisKey => _redisKey ??= RedisEventStreamStore.Key(sessionId, streamId, startedAtMs);
 
         public long StartedAtMs => startedAtMs;
 
@@ -79,24 +103,64 @@ public sealed class LocalEventStreams
         /// <summary>Its events were written to Redis: from now on every event goes there.</summary>
         public bool Durable { get; set; }
 
-        /// <summary>Adds an event, encoded by <see cref="RedisEventStreamStore.Encode"/> (under <see cref="Gate"/>).</summary>
-        public void Add(long sequence, byte[] encoded) => _events.Add((sequence, encoded));
+        /// <summary>Adds a message the SDK is about to write (under <see cref="Gate"/>).</summary>
+        public void Add(long sequence, SseItem<JsonRpcMessage?> message) => _events.Add((sequence, null, message));
 
-        /// <summary>Takes the messages to write them to Redis (under <see cref="Gate"/>).</summary>
+        /// <summary>
+        /// The message <paramref name="sequence"/> as the SDK wrote it (<paramref name="data"/>: its JSON): kept as
+        /// these bytes instead of being serialized again.
+        /// </summary>
+        public void Sent(long sequence, ReadOnlySpan<byte> data)
+        {
+            lock (Gate)
+            {
+                for (var i = _events.Count - 1; i >= 0; i--)
+                {
+                    if (_events[i].Sequence == sequence)
+                    {
+                        if (_events[i].Encoded is null)
+                        {
+                            _events[i] = (sequence, RedisEventStreamStore.Encode(_events[i].Message, data), default);
+                        }
+
+                        return;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Takes the messages, encoded, to write them to Redis (under <see cref="Gate"/>).</summary>
         public List<(long Sequence, byte[] Encoded)> Drain()
         {
-            var events = new List<(long, byte[])>(_events);
+            var events = EncodedAfter(0);
             _events.Clear();
             return events;
         }
 
-        /// <summary>The messages after <paramref name="afterSequence"/>, and whether the stream has ended.</summary>
+        /// <summary>The messages after <paramref name="afterSequence"/>, encoded, and whether the stream has ended.</summary>
         public (List<(long Sequence, byte[] Encoded)> Events, bool Answered) After(long afterSequence)
         {
             lock (Gate)
             {
-                return ([.. _events.Where(e => e.Sequence > afterSequence)], Answered);
+                return (EncodedAfter(afterSequence), Answered);
             }
+        }
+
+        private List<(long Sequence, byte[] Encoded)> EncodedAfter(long afterSequence)
+        {
+            var events = new List<(long Sequence, byte[] Encoded)>(_events.Count);
+            for (var i = 0; i < _events.Count; i++)
+            {
+                var (sequence, encoded, message) = _events[i];
+                if (sequence > afterSequence)
+                {
+                    encoded ??= RedisEventStreamStore.Encode(message); // the SDK has not written it (yet)
+                    _events[i] = (sequence, encoded, default);
+                    events.Add((sequence, encoded));
+                }
+            }
+
+            return events;
         }
     }
 }

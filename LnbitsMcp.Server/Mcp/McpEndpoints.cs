@@ -35,7 +35,8 @@ public static class McpEndpoints
     /// <summary>
     /// Before the SDK: a POST body must be JSON (415 otherwise, instead of the SDK's exception), and a
     /// client address over its transport-session cap gets 429 (thrown by <see cref="TransportSessionLimiter"/>).
-    /// A Streamable HTTP POST's priming event waits briefly for its answer (<see cref="PrimingEventHold"/>).
+    /// A Streamable HTTP POST's priming event waits briefly for its answer (<see cref="PrimingEventHold"/>), and the
+    /// event store sees the answer's bytes (<see cref="RedisEventStreamStore.Sent"/>).
     /// </summary>
     private static async Task GuardMcpRequestAsync(HttpContext context, RequestDelegate next)
     {
@@ -53,7 +54,9 @@ public static class McpEndpoints
         }
 
         var body = context.Response.Body;
-        var hold = IsStreamableHttpPost(context) ? PrimingEventHold.Install(context, PrimingEventHold.DefaultHold, TimeProvider.System) : null;
+        var hold = IsStreamableHttpPost(context)
+            ? PrimingEventHold.Install(context, PrimingEventHold.DefaultHold, TimeProvider.System, context.RequestServices.GetService<RedisEventStreamStore>())
+            : null;
         try
         {
             await next(context);

@@ -23,27 +23,31 @@ public sealed class PrimingEventHold : Stream
     public static readonly TimeSpan DefaultHold = TimeSpan.FromMilliseconds(100);
 
     private readonly Stream inner;
+    private readonly ISentEventObserver? observer;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ITimer timer;
     private byte[]? held; // the first write while held; null before it and once released
     private bool released;
 
-    public PrimingEventHold(Stream inner, TimeSpan hold, TimeProvider time)
+    /// <param name="observer">Shown each write before it is held or sent (the event store keeps a quick answer's bytes from there).</param>
+    public PrimingEventHold(Stream inner, TimeSpan hold, TimeProvider time, ISentEventObserver? observer = null)
     {
         this.inner = inner;
+        this.observer = observer;
         timer = time.CreateTimer(static state => _ = ((PrimingEventHold)state!).ReleaseAsync(), this, hold, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Wraps the response body of <paramref name="context"/>; the caller restores it and calls <see cref="ReleaseAsync"/> when done.</summary>
-    public static PrimingEventHold Install(HttpContext context, TimeSpan hold, TimeProvider time)
+    public static PrimingEventHold Install(HttpContext context, TimeSpan hold, TimeProvider time, ISentEventObserver? observer = null)
     {
-        var body = new PrimingEventHold(context.Response.Body, hold, time);
+        var body = new PrimingEventHold(context.Response.Body, hold, time, observer);
         context.Response.Body = body;
         return body;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        observer?.Sent(buffer.Span);
         await gate.WaitAsync(cancellationToken);
         try
         {

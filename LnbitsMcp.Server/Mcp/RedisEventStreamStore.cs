@@ -48,7 +48,7 @@ public sealed partial class RedisEventStreamStore(
     IDataProtectionProvider dataProtection,
     TimeProvider time,
     ILogger<RedisEventStreamStore> logger,
-    TimeSpan? storeAfter = null) : ISseEventStreamStore, IDisposable
+    TimeSpan? storeAfter = null) : ISseEventStreamStore, ISentEventObserver, IDisposable
 {
     /// <summary>The default of <see cref="StoreAfter"/>.</summary>
     public static readonly TimeSpan DefaultStoreAfter = TimeSpan.FromSeconds(1);
@@ -98,15 +98,15 @@ public sealed partial class RedisEventStreamStore(
     public ValueTask<ISseEventStreamWriter> CreateStreamAsync(SseEventStreamOptions options, CancellationToken cancellationToken = default)
     {
         var stream = new StreamIdentity(options.SessionId, options.StreamId, time.GetUtcNow().ToUnixTimeMilliseconds());
-        var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
+        var prefix = StreamPrefix(stream);
         LocalEventStreams.LocalStream? local = null;
         if (StoreAfter > TimeSpan.Zero && options.Mode != SseEventStreamMode.Polling)
         {
-            local = _local.Open(key, stream.StartedAtMs);
+            local = _local.Open(prefix, stream.SessionId, stream.StreamId, stream.StartedAtMs);
             StartSweep();
         }
 
-        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(this, key, StreamPrefix(stream), options.Mode, local));
+        return ValueTask.FromResult<ISseEventStreamWriter>(new Writer(this, stream, prefix, options.Mode, local));
     }
 
     private void StartSweep()
@@ -152,7 +152,7 @@ public sealed partial class RedisEventStreamStore(
             stream.Durable = true;
             // Sent while holding the gate: a message written after this one is queued behind it, so Redis never
             // holds a later message (or the completion) without the earlier ones.
-            write = WriteAsync(stream.Key, [.. stream.Drain().Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]);
+            write = WriteAsync(stream.RedisKey, [.. stream.Drain().Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]);
         }
 
         await write;
@@ -169,7 +169,7 @@ public sealed partial class RedisEventStreamStore(
 
         var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs);
         var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
-        if (_local.Find(key) is not null)
+        if (_local.Find(token) is not null)
         {
             return new Reader(this, stream, key, token, sequence, null); // young, or answered young: this instance has it
         }
@@ -182,6 +182,31 @@ public sealed partial class RedisEventStreamStore(
 
         return new Reader(this, stream, key, token, sequence, stored);
     }
+
+    /// <summary>
+    /// An SSE event of a POST's response as the SDK wrote it: a young stream's message waiting for its encoding
+    /// takes it from these bytes instead of being serialized once more (<see cref="LocalEventStreams.LocalStream.Sent"/>).
+    /// A write that is not one such event of a stream held here is ignored.
+    /// </summary>
+    public void Sent(ReadOnlySpan<byte> frame)
+    {
+        if (!SentSseEvent.TryRead(frame, out var id, out var data) || data.IsEmpty || id.Length > MaxEventIdLength)
+        {
+            return; // not an event of ours, or the priming event (no message)
+        }
+
+        Span<char> chars = stackalloc char[id.Length];
+        if (Ascii.ToUtf16(id, chars, out _) != OperationStatus.Done || chars.LastIndexOf('.') is not (> 0 and var dot)
+            || !long.TryParse(chars[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        {
+            return;
+        }
+
+        _local.Find(chars[..dot])?.Sent(sequence, data);
+    }
+
+    /// <summary>Longer than any event id this store makes (a session token of an MCP session id of up to 256 characters).</summary>
+    private const int MaxEventIdLength = 1024;
 
     /// <summary>The stream's hash key: a hash of the stream's identity, in a slot of its own.</summary>
     public static string Key(string sessionId, string streamId, long startedAtMs) =>
@@ -304,6 +329,12 @@ public sealed partial class RedisEventStreamStore(
 
     private byte[] Protect(SseItem<JsonRpcMessage?> item) => _events.Protect(Encode(item));
 
+    /// <summary>An event as JSON (<c>{"t": type, "r": retry ms, "d": message}</c>), serializing its message.</summary>
+    internal static byte[] Encode(SseItem<JsonRpcMessage?> item) => Encode(item, default, serialize: true);
+
+    /// <summary>An event as <see cref="Encode(SseItem{JsonRpcMessage?})"/> writes it, its message being <paramref name="messageJson"/> (as the SDK wrote it).</summary>
+    internal static byte[] Encode(SseItem<JsonRpcMessage?> item, ReadOnlySpan<byte> messageJson) => Encode(item, messageJson, serialize: false);
+
     private SseItem<JsonRpcMessage?>? Unprotect(byte[] stored, string eventId)
     {
         try
@@ -321,7 +352,7 @@ public sealed partial class RedisEventStreamStore(
     /// stream keeps these bytes rather than the message objects, so a kept answer is one object for the garbage
     /// collector instead of a tree that every young collection would have to copy.
     /// </summary>
-    internal static byte[] Encode(SseItem<JsonRpcMessage?> item)
+    private static byte[] Encode(SseItem<JsonRpcMessage?> item, ReadOnlySpan<byte> messageJson, bool serialize)
     {
         // One growing buffer and writer per thread: a call's answer (a few KB once its text is escaped) was written
         // into a fresh 1 KB buffer that grew twice, a fifth of what a quick call allocated. Only the result is new.
@@ -338,7 +369,15 @@ public sealed partial class RedisEventStreamStore(
             }
 
             json.WritePropertyName("d");
-            JsonSerializer.Serialize(json, item.Data!, s_messageType);
+            if (serialize)
+            {
+                JsonSerializer.Serialize(json, item.Data!, s_messageType);
+            }
+            else
+            {
+                json.WriteRawValue(messageJson, skipInputValidation: true); // the SDK's own serialization of the message
+            }
+
             json.WriteEndObject();
             json.Flush();
             return buffer.WrittenSpan.ToArray();
@@ -381,8 +420,9 @@ public sealed partial class RedisEventStreamStore(
 
     private sealed record StoredStream(SortedList<long, byte[]> Events, bool Completed, bool Polling);
 
-    private sealed class Writer(RedisEventStreamStore store, string key, string token, SseEventStreamMode mode, LocalEventStreams.LocalStream? local) : ISseEventStreamWriter
+    private sealed class Writer(RedisEventStreamStore store, StreamIdentity stream, string token, SseEventStreamMode mode, LocalEventStreams.LocalStream? local) : ISseEventStreamWriter
     {
+        private string? _key;
         private long _sequence;
         private bool _stored;
         private bool _completed;
@@ -400,9 +440,12 @@ public sealed partial class RedisEventStreamStore(
             HashEntry[] field = [new HashEntry(ModeField, newMode == SseEventStreamMode.Polling ? "p" : "s")];
             if (local is null || !await store.MoveToRedisAsync(local, field))
             {
-                await store.WriteAsync(key, field);
+                await store.WriteAsync(Key, field);
             }
         }
+
+        /// <summary>The stream's hash in Redis, made when first needed (a quick call's stream never goes there).</summary>
+        private string Key => _key ??= local?.RedisKey ?? RedisEventStreamStore.Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
 
         public async ValueTask<SseItem<JsonRpcMessage?>> WriteEventAsync(SseItem<JsonRpcMessage?> sseItem, CancellationToken cancellationToken = default)
         {
@@ -432,7 +475,7 @@ public sealed partial class RedisEventStreamStore(
             _stored = true;
             if (local is null || !await store.MoveToRedisAsync(local, fields))
             {
-                await store.WriteAsync(key, fields);
+                await store.WriteAsync(Key, fields);
             }
 
             return item;
@@ -448,7 +491,7 @@ public sealed partial class RedisEventStreamStore(
                     return false;
                 }
 
-                young.Add(sequence, Encode(item));
+                young.Add(sequence, item); // encoded from the bytes the SDK writes next (Sent)
                 young.Answered |= final;
             }
 
@@ -487,7 +530,7 @@ public sealed partial class RedisEventStreamStore(
             if (_stored && !_completed)
             {
                 _completed = true;
-                await store.WriteAsync(key, [new HashEntry(CompletedField, 1)]);
+                await store.WriteAsync(Key, [new HashEntry(CompletedField, 1)]);
             }
         }
     }
@@ -505,7 +548,7 @@ public sealed partial class RedisEventStreamStore(
             var giveUpAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs) + store.UnknownStreamHorizon;
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (store._local.Find(key) is { } young)
+                if (store._local.Find(token) is { } young)
                 {
                     // Young on this instance: its messages from memory, until it is answered or moves to Redis.
                     var (events, answered) = young.After(sent);
@@ -549,7 +592,7 @@ public sealed partial class RedisEventStreamStore(
                 }
 
                 await Task.Delay(PollInterval, store.Time, cancellationToken);
-                stored = store._local.Find(key) is null ? await store.ReadAsync(key, cancellationToken) : null;
+                stored = store._local.Find(token) is null ? await store.ReadAsync(key, cancellationToken) : null;
             }
         }
     }

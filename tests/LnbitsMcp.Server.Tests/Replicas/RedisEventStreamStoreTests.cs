@@ -111,6 +111,46 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AQuickAnswerIsKeptAsTheBytesTheSdkWroteNotSerializedAgain()
+    {
+        using var store = Store(_redis.Connection);
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-8", "13"));
+        var priming = await writer.WriteEventAsync(Priming());
+        var answer = await writer.WriteEventAsync(Answer(13, "as-stored"));
+        store.Sent(Frame(priming.EventId!, "")); // the priming event carries no message: nothing to take
+        store.Sent(Frame(answer.EventId![..^1] + "9", """{"jsonrpc":"2.0","id":13,"result":{"text":"other-event"}}""")); // no such event
+        store.Sent(Frame(answer.EventId!, """{"jsonrpc":"2.0","id":13,"result":{"text":"as-sent"}}"""));
+        store.Sent(Frame(answer.EventId!, """{"jsonrpc":"2.0","id":13,"result":{"text":"sent-twice"}}""")); // the first bytes stay
+        await writer.DisposeAsync();
+
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+
+        var item = Assert.Single(replayed);
+        Assert.Equal("as-sent", ((JsonRpcResponse)item.Data!).Result!["text"]!.GetValue<string>());
+        Assert.Equal(answer.EventId, item.EventId);
+        Assert.Equal("message", item.EventType);
+    }
+
+    [Fact]
+    public async Task AnAnswerWhoseWriteWasNotReadIsSerializedWhenResumed()
+    {
+        using var store = Store(_redis.Connection);
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-9", "14"));
+        var priming = await writer.WriteEventAsync(Priming());
+        var answer = await writer.WriteEventAsync(Answer(14, "serialized"));
+        store.Sent(System.Text.Encoding.UTF8.GetBytes($"event: message\ndata: {{\"a\":1}}\ndata: {{\"b\":2}}\nid: {answer.EventId}\n\n")); // two data lines: not read
+        await writer.DisposeAsync();
+
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+
+        Assert.Equal("serialized", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
+    }
+
+    /// <summary>An event as the SDK writes it to a response.</summary>
+    private static byte[] Frame(string eventId, string data) =>
+        System.Text.Encoding.UTF8.GetBytes($"event: message\ndata: {data}\nid: {eventId}\n\n");
+
+    [Fact]
     public async Task AStreamStillOpenAfterStoreAfterMovesToRedisAndAnotherInstanceResumesIt()
     {
         await using var otherConnection = await _redis.Server.ConnectAsync();

@@ -41,6 +41,29 @@ public sealed class PrimingEventHoldTests
     }
 
     [Fact]
+    public async Task TheObserverSeesEveryWriteHeldOrNot()
+    {
+        var observer = new RecordingObserver();
+        var body = new PrimingEventHold(_inner, s_hold, _time, observer);
+        await body.WriteAsync(Bytes("id: 1\ndata: \n\n"));
+        Assert.Equal(["id: 1\ndata: \n\n"], observer.Frames); // held, and seen
+        Assert.Empty(_inner.Writes);
+
+        await body.WriteAsync(Bytes("event: message\ndata: {}\nid: 2\n\n"));
+        await body.WriteAsync(Bytes("event: message\ndata: {}\nid: 3\n\n"));
+
+        Assert.Equal(["id: 1\ndata: \n\n", "event: message\ndata: {}\nid: 2\n\n", "event: message\ndata: {}\nid: 3\n\n"], observer.Frames);
+        Assert.Equal(2, _inner.Writes.Count);
+    }
+
+    private sealed class RecordingObserver : ISentEventObserver
+    {
+        public List<string> Frames { get; } = [];
+
+        public void Sent(ReadOnlySpan<byte> frame) => Frames.Add(Encoding.UTF8.GetString(frame));
+    }
+
+    [Fact]
     public async Task WhenTheHoldEndsFirstThePrimingEventIsSentAndFlushedAloneAndLaterWritesPassThrough()
     {
         var body = Hold();

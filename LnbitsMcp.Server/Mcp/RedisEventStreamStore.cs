@@ -162,7 +162,13 @@ public sealed partial class RedisEventStreamStore(
 
     public async ValueTask<ISseEventStreamReader?> GetStreamReaderAsync(string lastEventId, CancellationToken cancellationToken = default)
     {
-        if (!TryParseEventId(lastEventId, out var token, out var sequence) || ReadPrefix(token) is not { } stream)
+        if (!TryParseEventId(lastEventId, out var prefix, out var sequence))
+        {
+            return null;
+        }
+
+        var token = prefix.ToString();
+        if (ReadPrefix(token) is not { } stream)
         {
             return null;
         }
@@ -196,13 +202,10 @@ public sealed partial class RedisEventStreamStore(
         }
 
         Span<char> chars = stackalloc char[id.Length];
-        if (Ascii.ToUtf16(id, chars, out _) != OperationStatus.Done || chars.LastIndexOf('.') is not (> 0 and var dot)
-            || !long.TryParse(chars[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+        if (Ascii.ToUtf16(id, chars, out _) == OperationStatus.Done && TryParseEventId(chars, out var prefix, out var sequence))
         {
-            return;
+            _local.Find(prefix)?.Sent(sequence, data);
         }
-
-        _local.Find(chars[..dot])?.Sent(sequence, data);
     }
 
     /// <summary>Longer than any event id this store makes (a session token of an MCP session id of up to 256 characters).</summary>
@@ -254,12 +257,13 @@ public sealed partial class RedisEventStreamStore(
         }
     }
 
-    private static bool TryParseEventId(string eventId, out string prefix, out long sequence)
+    /// <summary>An event id's stream prefix (<see cref="StreamPrefix"/>) and sequence: <c>&lt;prefix&gt;.&lt;sequence&gt;</c>.</summary>
+    private static bool TryParseEventId(ReadOnlySpan<char> eventId, out ReadOnlySpan<char> prefix, out long sequence)
     {
         var dot = eventId.LastIndexOf('.');
-        prefix = dot > 0 ? eventId[..dot] : string.Empty;
+        prefix = dot > 0 ? eventId[..dot] : [];
         sequence = 0;
-        return dot > 0 && long.TryParse(eventId.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+        return dot > 0 && long.TryParse(eventId[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
     }
 
     private static string EventId(string token, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{token}.{sequence}");
@@ -445,7 +449,7 @@ public sealed partial class RedisEventStreamStore(
         }
 
         /// <summary>The stream's hash in Redis, made when first needed (a quick call's stream never goes there).</summary>
-        private string Key => _key ??= local?.RedisKey ?? RedisEventStreamStore.Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
+        private string Key => local?.RedisKey ?? (_key ??= RedisEventStreamStore.Key(stream.SessionId, stream.StreamId, stream.StartedAtMs));
 
         public async ValueTask<SseItem<JsonRpcMessage?>> WriteEventAsync(SseItem<JsonRpcMessage?> sseItem, CancellationToken cancellationToken = default)
         {

@@ -52,6 +52,40 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
 
     public Task RestartAsync() => StartProcessAsync();
 
+    /// <summary>
+    /// Waits until every write Redis has answered is in its append-only file, so that a kill loses none of them.
+    /// With <c>appendfsync everysec</c> Redis answers a write before writing it, and puts the writing off by up to
+    /// 2 s while the disk is still busy with the last second's fsync: a kill in that window loses those writes.
+    /// </summary>
+    public async Task WaitUntilAppendOnlyFileHoldsEveryWriteAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var persistence = (await RedisProcess.CliAsync(Port, "INFO", "persistence"))
+                .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split(':', 2))
+                .Where(pair => pair.Length == 2)
+                .ToDictionary(pair => pair[0], pair => pair[1]);
+            if (persistence.GetValueOrDefault("aof_enabled") != "1")
+            {
+                throw new InvalidOperationException("This Redis keeps no append-only file: start it persistent.");
+            }
+
+            if (persistence.GetValueOrDefault("aof_buffer_length") == "0")
+            {
+                return;
+            }
+
+            if (clock.Elapsed > s_startTimeout)
+            {
+                throw new TimeoutException($"Redis still holds {persistence.GetValueOrDefault("aof_buffer_length")} bytes not written to its append-only file after {clock.Elapsed.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
     public async Task<ConnectionMultiplexer> ConnectAsync() =>
         await ConnectionMultiplexer.ConnectAsync(ConnectionString).WaitAsync(s_startTimeout);
 

@@ -67,6 +67,14 @@ public static class RedisProcess
         return exitCode == 0 ? output : throw new InvalidOperationException($"redis-cli -p {port} {string.Join(' ', arguments)} failed: {output}");
     }
 
+    /// <summary>The fields of <c>INFO section</c> (<c>name:value</c> lines; the <c># Section</c> headers left out).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> InfoAsync(int port, string section) =>
+        (await CliAsync(port, "info", section))
+            .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(':', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+
     public static async Task<(int ExitCode, string Output)> RunCliAsync(IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };

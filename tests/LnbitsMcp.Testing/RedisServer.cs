@@ -62,11 +62,7 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var persistence = (await RedisProcess.CliAsync(Port, "INFO", "persistence"))
-                .Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split(':', 2))
-                .Where(pair => pair.Length == 2)
-                .ToDictionary(pair => pair[0], pair => pair[1]);
+            var persistence = await RedisProcess.InfoAsync(Port, "persistence");
             if (persistence.GetValueOrDefault("aof_enabled") != "1")
             {
                 throw new InvalidOperationException("This Redis keeps no append-only file: start it persistent.");

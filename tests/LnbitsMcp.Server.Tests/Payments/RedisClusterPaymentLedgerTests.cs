@@ -68,24 +68,20 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
     /// <summary>How many <c>WAIT</c>s the master ran (<c>cmdstat_wait:calls=N,…</c>; absent before the first).</summary>
     private static async Task<long> WaitCallsAsync(RedisCluster.Node master)
     {
-        var line = (await RedisProcess.CliAsync(master.Port, "info", "commandstats")).Split('\n').Select(l => l.Trim())
-            .SingleOrDefault(l => l.StartsWith("cmdstat_wait:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(',')[0]["cmdstat_wait:calls=".Length..], CultureInfo.InvariantCulture);
+        var stats = (await RedisProcess.InfoAsync(master.Port, "commandstats")).GetValueOrDefault("cmdstat_wait");
+        return stats is null ? 0 : long.Parse(stats.Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
     }
 
     private static async Task<long> MasterOffsetAsync(RedisCluster.Node master) =>
-        long.Parse(Field(await RedisProcess.CliAsync(master.Port, "info", "replication"), "master_repl_offset:"), CultureInfo.InvariantCulture);
+        long.Parse((await RedisProcess.InfoAsync(master.Port, "replication"))["master_repl_offset"], CultureInfo.InvariantCulture);
 
     /// <summary>What the master knows its replica acknowledged (<c>slave0:…,offset=N,…</c>).</summary>
     private static async Task<long> ReplicaAcknowledgedOffsetAsync(RedisCluster.Node master)
     {
-        var line = Field(await RedisProcess.CliAsync(master.Port, "info", "replication"), "slave0:");
+        var line = (await RedisProcess.InfoAsync(master.Port, "replication"))["slave0"];
         var offset = line.Split(',').Single(part => part.StartsWith("offset=", StringComparison.Ordinal));
         return long.Parse(offset["offset=".Length..], CultureInfo.InvariantCulture);
     }
-
-    private static string Field(string info, string name) =>
-        info.Split('\n').Select(line => line.Trim()).Single(line => line.StartsWith(name, StringComparison.Ordinal))[name.Length..];
 }
 
 [Collection(RedisClusterStores.Name)]

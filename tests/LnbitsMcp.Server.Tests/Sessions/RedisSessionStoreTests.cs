@@ -61,9 +61,9 @@ public sealed class RedisSessionStoreTests : SessionStoreContract
 
         Assert.Equal(created.Session.Key, (await store.FindByTransportAsync("transport-known", default))?.Key);
 
-        var calls = (await RedisProcess.CliAsync(port, "info", "commandstats")).Split('\n')
-            .Where(line => line.StartsWith("cmdstat_", StringComparison.Ordinal))
-            .ToDictionary(line => line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)], line => line[(line.IndexOf("calls=", StringComparison.Ordinal) + 6)..line.IndexOf(',', StringComparison.Ordinal)]);
+        var calls = (await RedisProcess.InfoAsync(port, "commandstats"))
+            .Where(field => field.Key.StartsWith("cmdstat_", StringComparison.Ordinal))
+            .ToDictionary(field => field.Key["cmdstat_".Length..], field => field.Value["calls=".Length..field.Value.IndexOf(',', StringComparison.Ordinal)]);
         Assert.Equal("1", calls.GetValueOrDefault("evalsha") ?? calls.GetValueOrDefault("eval"));
         Assert.DoesNotContain("get", calls.Keys);
     }

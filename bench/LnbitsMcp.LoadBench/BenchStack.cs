@@ -117,15 +117,18 @@ public sealed class BenchStack : IAsyncDisposable
 
         var (edge, edgeUrl) = await Services.StartEdgeAsync(redisConnection, [.. servers.Select(s => s.Url)]);
         Track(edge);
-        var (sdk, sdkUrl) = await Services.StartReferenceServerAsync("sdk-stateful", stateless: false);
+
+        (AdminKey, Bolt11) = await McpSetup.PrepareSandboxAsync(sandboxUrl);
+        var server0 = servers[0];
+        var decodeResult = await McpSetup.SaveToolResultAsync(Keep(await McpSetup.ConnectAsync(new Uri(server0.Url, "/mcp"))),
+            "decode_invoice", new() { ["bolt11"] = Bolt11 }, Path.Combine(Services.WorkDirectory, "decode_invoice-result.json"));
+        var (sdk, sdkUrl) = await Services.StartReferenceServerAsync("sdk-stateful", stateless: false, decodeResult);
         Track(sdk);
-        var (sdkStateless, sdkStatelessUrl) = await Services.StartReferenceServerAsync("sdk-stateless", stateless: true);
+        var (sdkStateless, sdkStatelessUrl) = await Services.StartReferenceServerAsync("sdk-stateless", stateless: true, decodeResult);
         Track(sdkStateless);
         var (yarp, yarpUrl) = await Services.StartReferenceProxyAsync("yarp", sdkStatelessUrl);
         Track(yarp);
 
-        (AdminKey, Bolt11) = await McpSetup.PrepareSandboxAsync(sandboxUrl);
-        var server0 = servers[0];
         var ours = new List<ChildProcess> { server0.Process, servers[1].Process, redis, sandbox };
         var direct = await OpenConfiguredSessionAsync(new Uri(server0.Url, "/mcp"));
         var throughEdge = await OpenConfiguredSessionAsync(new Uri(edgeUrl, "/mcp"));
@@ -144,6 +147,8 @@ public sealed class BenchStack : IAsyncDisposable
             yarpReference,
             new LoadTarget("edge-decode", "edge → 2 servers + Redis: decode_invoice", new Uri(edgeUrl, "/mcp"), decode, throughEdge, [edge, .. ours], "yarp", ExpectedText: "payment_hash"),
             new LoadTarget("edge-balance", "edge → 2 servers + Redis: get_wallet_balance", new Uri(edgeUrl, "/mcp"), balance, throughEdge, [edge, .. ours], "yarp", ExpectedText: "balance_msat"),
+            new LoadTarget("sdk-decode", "bare SDK, stateful: decode_invoice's result, canned", new Uri(sdkUrl, "/mcp"), decode, sdkClient.SessionId, [sdk], ExpectedText: "payment_hash"),
+            new LoadTarget("yarp-decode", "YARP → bare SDK, stateless: decode_invoice's result, canned", new Uri(yarpUrl, "/mcp"), decode, null, [yarp, sdkStateless], ExpectedText: "payment_hash"),
             new LoadTarget("sandbox", "LNbits sandbox alone: GET /api/v1/wallet", new Uri(sandboxUrl, "/api/v1/wallet"), null, null, [sandbox], ApiKey: AdminKey, ExpectedText: "balance"),
         ];
     }

@@ -30,6 +30,7 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
 
         Line();
         WriteGoals(summaries, scale);
+        WriteSameResult(summaries);
         if (scale is not null)
         {
             WriteScale(scale);
@@ -115,6 +116,40 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
                         $"CPU/req {a.TotalCpu:F0} → {b.TotalCpu:F0} µs ({cpu:F2}×), rps {rps:F2}×", cpu <= 1.15 && rps >= 0.85);
                 }
             }
+        }
+
+        Line();
+    }
+
+    /// <summary>
+    /// Our <c>decode_invoice</c> against references that answer with the very same result (canned): what our
+    /// processes cost beyond carrying a result of that size through the SDK. Not the goals, which compare with <c>echo</c>.
+    /// </summary>
+    private void WriteSameResult(IReadOnlyList<Summary> summaries)
+    {
+        var pairs = new[] { ("server-decode", "sdk-decode"), ("edge-decode", "yarp-decode") };
+        var rows = (from c in options.Connections
+                    from pair in pairs
+                    let ours = Find(summaries, pair.Item1, c)
+                    let reference = Find(summaries, pair.Item2, c)
+                    where ours is not null && reference is not null
+                    select (c, ours, reference)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        Line("## Against references that carry the same result");
+        Line();
+        Line("The references' `decode_invoice` answers every call with our server's `decode_invoice` result, captured once at the start "
+            + "(structured content and its text, the same bytes): what our processes cost beyond carrying a result of that size through the SDK.");
+        Line();
+        Line("| target | c | rps ÷ ref | CPU ÷ ref | CPU µs/req, ours vs ref | p50 ÷ ref |");
+        Line("|---|---:|---:|---:|---|---:|");
+        foreach (var (c, ours, reference) in rows)
+        {
+            Line($"| {ours.Target.Label} ÷ {reference.Target.Label} | {c} | {Ratio(ours.Rps, reference.Rps)} | {Ratio(ours.TotalCpu, reference.TotalCpu)} | "
+                + $"{Breakdown(ours)} vs {Breakdown(reference)} | {Ratio(ours.P50Ms, reference.P50Ms)} |");
         }
 
         Line();

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.LoadBench;
@@ -24,6 +25,19 @@ public static class McpSetup
         var result = await client.CallToolAsync(tool, arguments).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         var text = string.Join("\n", result.Content.OfType<ModelContextProtocol.Protocol.TextContentBlock>().Select(b => b.Text));
         return result.IsError == true ? throw new BenchException($"{tool} failed: {text}") : text;
+    }
+
+    /// <summary>Calls the tool once and writes its whole result (content, structured content) to <paramref name="path"/>; returns the path.</summary>
+    public static async Task<string> SaveToolResultAsync(McpClient client, string tool, Dictionary<string, object?> arguments, string path)
+    {
+        var result = await client.CallToolAsync(tool, arguments).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        if (result.IsError == true || result.StructuredContent is null)
+        {
+            throw new BenchException($"{tool} gave no result to serve from the references: {JsonSerializer.Serialize(result, McpJsonUtilities.DefaultOptions)}");
+        }
+
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, McpJsonUtilities.DefaultOptions));
+        return path;
     }
 
     /// <summary>A sandbox wallet with sats, and an invoice of an outside node to decode.</summary>

@@ -77,9 +77,13 @@ public sealed class Services(string repositoryRoot, string workDirectory)
         return StartDotnetAsync("edge", "LnbitsMcp.Edge", "LnbitsMcp.Edge", [], environment);
     }
 
-    public Task<(ChildProcess Process, Uri Url)> StartReferenceServerAsync(string name, bool stateless) =>
+    /// <summary>The bare SDK with its echo tool and, from <paramref name="cannedDecodeResult"/>, a <c>decode_invoice</c> that answers with that result.</summary>
+    public Task<(ChildProcess Process, Uri Url)> StartReferenceServerAsync(string name, bool stateless, string cannedDecodeResult) =>
         StartDotnetAsync(name, Path.Combine("bench", "LnbitsMcp.Bench.ReferenceServer"), "LnbitsMcp.Bench.ReferenceServer",
-            stateless ? ["--stateless", "--urls", "http://127.0.0.1:0"] : ["--urls", "http://127.0.0.1:0"], []);
+            [.. stateless ? ["--stateless"] : Array.Empty<string>(), "--canned", "decode_invoice=" + cannedDecodeResult, "--urls", "http://127.0.0.1:0"], []);
+
+    /// <summary>Where this run keeps its files (logs, the canned result).</summary>
+    public string WorkDirectory => workDirectory;
 
     public Task<(ChildProcess Process, Uri Url)> StartReferenceProxyAsync(string name, Uri destination) =>
         StartDotnetAsync(name, Path.Combine("bench", "LnbitsMcp.Bench.ReferenceProxy"), "LnbitsMcp.Bench.ReferenceProxy",

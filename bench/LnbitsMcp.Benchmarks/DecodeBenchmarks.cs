@@ -1,10 +1,13 @@
 using BenchmarkDotNet.Attributes;
 using LnbitsMcp.Server.Lightning;
+using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Tools;
+using ModelContextProtocol.Protocol;
 using LnbitsMcp.Server.Telemetry;
 
 namespace LnbitsMcp.Benchmarks;
 
-/// <summary>The pure hot paths of a payment: decoding (with signature recovery) and log redaction.</summary>
+/// <summary>The pure hot paths of a payment: decoding (with signature recovery), the decode's tool result, and log redaction.</summary>
 [MemoryDiagnoser]
 public class DecodeBenchmarks
 {
@@ -12,15 +15,18 @@ public class DecodeBenchmarks
     private const string Invoice =
         "lnbc2500u1pvjluezsp5zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zygspp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypqdq5xysxxatsyp3k7enxv4jsxqzpu9qrsgquk0rl77nj30yxdy8j9vdx85fkpmdla2087ne0xh8nhedh8w27kyke0lp53ut353s06fv3qfegext0eh0ymjpf39tuven09sam30g4vgpfna3rh";
 
+    private Bolt11Invoice _decoded = null!;
     private readonly string _logLine = "Tool pay_invoice answered already_paid (session 0123456789abcdef) after LNbits said: Payment already paid.";
 
     [GlobalSetup]
     public void Setup()
     {
-        if (!Bolt11Decoder.TryDecode(Invoice, out _, out var error))
+        if (!Bolt11Decoder.TryDecode(Invoice, out var decoded, out var error))
         {
             throw new InvalidOperationException($"the benchmark's invoice does not decode: {error}");
         }
+
+        _decoded = decoded;
 
         for (var i = 0; i < 50_000; i++)
         {
@@ -31,6 +37,10 @@ public class DecodeBenchmarks
     /// <summary>A decode of one of the last 1 024 valid invoices (the setup decoded it once, with its signature check).</summary>
     [Benchmark]
     public bool DecodeBolt11() => Bolt11Decoder.TryDecode(Invoice, out _, out _);
+
+    /// <summary>What <c>decode_invoice</c> makes of a decoded invoice: the result record, its JSON, structured content and text.</summary>
+    [Benchmark]
+    public CallToolResult DecodeInvoiceResult() => ToolResults.Success(DecodedInvoiceResult.From(_decoded, DateTimeOffset.UtcNow));
 
     [Benchmark]
     public string RedactALogLineWithFiftyThousandLiveSecrets() => SecretRedactor.Redact(_logLine);

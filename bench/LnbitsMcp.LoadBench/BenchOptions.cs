@@ -22,11 +22,12 @@ public sealed record BenchOptions
         bench/load.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections 1,16,64] [--sessions 10000,100000|none] [--targets sdk,server-decode,…] [--results DIR]
 
         Starts redis-server, the LNbits sandbox, two servers, the edge and the references (bare MCP SDK, stateful;
-        YARP in front of a bare stateless SDK server; both answer echo, and decode_invoice with our result, canned),
-        loads them with wrk in interleaved rounds and writes the table to DIR/<timestamp>.md (default
-        ${BENCH_RESULTS:-~/lnbits-mcp-bench}). --targets loads only the named targets (sdk, server-decode,
-        server-balance, yarp, edge-decode, edge-balance, sdk-decode, yarp-decode, sandbox), e.g. one at a time
-        while a profiler records; ratios and goals need their references among them.
+        YARP, and a second edge, in front of a bare stateless SDK server; the SDK servers answer echo, and
+        decode_invoice with our result, canned), loads them with wrk in interleaved rounds and writes the table
+        to DIR/<timestamp>.md (default ${BENCH_RESULTS:-~/lnbits-mcp-bench}). --targets loads only the named
+        targets (sdk, server-decode, server-balance, yarp, edge-decode, edge-balance, sdk-decode, yarp-decode,
+        edge-echo, sandbox), e.g. one at a time while a profiler records; ratios and goals need their
+        references among them.
         """;
 
     public static BenchOptions Parse(string[] args)

@@ -4,8 +4,8 @@ namespace LnbitsMcp.LoadBench;
 
 /// <summary>
 /// Everything the load runs against, started once: redis-server, the LNbits sandbox, two servers and the
-/// edge; the references (bare SDK stateful; YARP in front of a bare SDK stateless); one MCP session per
-/// target, opened by the C# SDK client and kept open while the load runs.
+/// edge; the references (bare SDK stateful; YARP, and a second edge, in front of a bare SDK stateless); one MCP
+/// session per target, opened by the C# SDK client and kept open while the load runs.
 /// </summary>
 public sealed class BenchStack : IAsyncDisposable
 {
@@ -128,6 +128,8 @@ public sealed class BenchStack : IAsyncDisposable
         Track(sdkStateless);
         var (yarp, yarpUrl) = await Services.StartReferenceProxyAsync("yarp", sdkStatelessUrl);
         Track(yarp);
+        var (edgeSdk, edgeSdkUrl) = await Services.StartEdgeAsync(redisConnection, [sdkStatelessUrl], "edge-sdk");
+        Track(edgeSdk);
 
         var ours = new List<ChildProcess> { server0.Process, servers[1].Process, redis, sandbox };
         var direct = await OpenConfiguredSessionAsync(new Uri(server0.Url, "/mcp"));
@@ -149,6 +151,7 @@ public sealed class BenchStack : IAsyncDisposable
             new LoadTarget("edge-balance", "edge → 2 servers + Redis: get_wallet_balance", new Uri(edgeUrl, "/mcp"), balance, throughEdge, [edge, .. ours], "yarp", ExpectedText: "balance_msat"),
             new LoadTarget("sdk-decode", "bare SDK, stateful: decode_invoice's result, canned", new Uri(sdkUrl, "/mcp"), decode, sdkClient.SessionId, [sdk], ExpectedText: "payment_hash"),
             new LoadTarget("yarp-decode", "YARP → bare SDK, stateless: decode_invoice's result, canned", new Uri(yarpUrl, "/mcp"), decode, null, [yarp, sdkStateless], ExpectedText: "payment_hash"),
+            new LoadTarget("edge-echo", "edge → bare SDK, stateless: echo", new Uri(edgeSdkUrl, "/mcp"), echo, null, [edgeSdk, sdkStateless], "yarp", ExpectedText: "hello"),
             new LoadTarget("sandbox", "LNbits sandbox alone: GET /api/v1/wallet", new Uri(sandboxUrl, "/api/v1/wallet"), null, null, [sandbox], ApiKey: AdminKey, ExpectedText: "balance"),
         ];
     }

@@ -55,7 +55,7 @@ public sealed class Services(string repositoryRoot, string workDirectory)
         });
 
     /// <summary>The edge in front of the servers. Its rate limits are lifted: they exist to refuse exactly this kind of load.</summary>
-    public Task<(ChildProcess Process, Uri Url)> StartEdgeAsync(string redis, IReadOnlyList<Uri> servers)
+    public Task<(ChildProcess Process, Uri Url)> StartEdgeAsync(string redis, IReadOnlyList<Uri> servers, string name = "edge")
     {
         var environment = new Dictionary<string, string>
         {
@@ -74,7 +74,7 @@ public sealed class Services(string repositoryRoot, string workDirectory)
             environment[$"ReverseProxy__Clusters__servers__Destinations__server{i}__Address"] = servers[i].AbsoluteUri;
         }
 
-        return StartDotnetAsync("edge", "LnbitsMcp.Edge", "LnbitsMcp.Edge", [], environment);
+        return StartDotnetAsync(name, "LnbitsMcp.Edge", "LnbitsMcp.Edge", [], environment);
     }
 
     /// <summary>The bare SDK with its echo tool and, from <paramref name="cannedDecodeResult"/>, a <c>decode_invoice</c> that answers with that result.</summary>

@@ -173,13 +173,13 @@ public sealed partial class RedisEventStreamStore(
             return null;
         }
 
-        var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs);
-        var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
-        if (_local.Find(token) is not null)
+        if (_local.Find(token) is { } young)
         {
-            return new Reader(this, stream, key, token, sequence, null); // young, or answered young: this instance has it
+            return new Reader(this, stream, young.RedisKey, token, sequence, null); // young, or answered young: this instance has it
         }
 
+        var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(stream.StartedAtMs);
+        var key = Key(stream.SessionId, stream.StreamId, stream.StartedAtMs);
         var stored = await ReadAsync(key, cancellationToken);
         if (stored is null && time.GetUtcNow() - startedAt > UnknownStreamHorizon)
         {

@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using LnbitsMcp.Server.Lightning;
 using LnbitsMcp.Server.Mcp;
+using LnbitsMcp.Server.Telemetry;
 using LnbitsMcp.Server.Tools;
 using ModelContextProtocol.Protocol;
-using LnbitsMcp.Server.Telemetry;
 
 namespace LnbitsMcp.Benchmarks;
 

@@ -120,8 +120,13 @@ public sealed class BenchStack : IAsyncDisposable
 
         (AdminKey, Bolt11) = await McpSetup.PrepareSandboxAsync(sandboxUrl);
         var server0 = servers[0];
-        var decodeResult = await McpSetup.SaveToolResultAsync(Keep(await McpSetup.ConnectAsync(new Uri(server0.Url, "/mcp"))),
-            "decode_invoice", new() { ["bolt11"] = Bolt11 }, Path.Combine(Services.WorkDirectory, "decode_invoice-result.json"));
+        string decodeResult;
+        await using (var probe = await McpSetup.ConnectAsync(new Uri(server0.Url, "/mcp")))
+        {
+            decodeResult = await McpSetup.SaveToolResultAsync(probe, "decode_invoice", new() { ["bolt11"] = Bolt11 },
+                Path.Combine(Services.WorkDirectory, "decode_invoice-result.json"));
+        }
+
         var (sdk, sdkUrl) = await Services.StartReferenceServerAsync("sdk-stateful", stateless: false, decodeResult);
         Track(sdk);
         var (sdkStateless, sdkStatelessUrl) = await Services.StartReferenceServerAsync("sdk-stateless", stateless: true, decodeResult);

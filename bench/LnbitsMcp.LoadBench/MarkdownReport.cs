@@ -127,11 +127,11 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
     /// </summary>
     private void WriteSameResult(IReadOnlyList<Summary> summaries)
     {
-        var pairs = new[] { ("server-decode", "sdk-decode"), ("edge-decode", "yarp-decode") };
+        var pairs = new[] { (Ours: "server-decode", Reference: "sdk-decode"), (Ours: "edge-decode", Reference: "yarp-decode") };
         var rows = (from c in options.Connections
                     from pair in pairs
-                    let ours = Find(summaries, pair.Item1, c)
-                    let reference = Find(summaries, pair.Item2, c)
+                    let ours = Find(summaries, pair.Ours, c)
+                    let reference = Find(summaries, pair.Reference, c)
                     where ours is not null && reference is not null
                     select (c, ours, reference)).ToList();
         if (rows.Count == 0)

@@ -189,13 +189,15 @@ build_redis() {
     redis_uid=$(tar -xOf "$tarball" ./etc/passwd | awk -F: '$1=="redis"{print $3}')
     [ -n "$redis_uid" ] || fail "the redis rootfs has no user redis"
     # Like the official image: redis-server on 6379, protected mode off (the network decides who
-    # connects), data in /data owned by the redis user.
+    # connects), data in /data owned by the redis user, and no USER: Aspire starts the official image
+    # through /bin/sh (not its entrypoint, which would switch to redis), so there Redis runs as root
+    # and can write a data volume whoever owns its files; as the redis user it stopped at once on a
+    # volume kept from another image build.
     cat >"$context/Containerfile" <<EOF
 FROM scratch
 ADD rootfs.tar /
 COPY --chown=$redis_uid:$redis_uid data /data
 WORKDIR /data
-USER redis
 EXPOSE 6379
 CMD ["redis-server", "--protected-mode", "no"]
 LABEL org.opencontainers.image.description="Test-only Redis image: Debian $SUITE redis-server"

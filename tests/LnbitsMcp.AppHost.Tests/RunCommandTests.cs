@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using LnbitsMcp.AppHost.Redis;
 using LnbitsMcp.Testing;
 
 namespace LnbitsMcp.AppHost.Tests;
@@ -11,65 +11,116 @@ public sealed partial class RunCommandTests
     [Fact]
     public async Task DotnetRunOnTheAppHostPrintsAWorkingMcpEndpoint()
     {
-        var root = ServiceProcess.RepositoryRoot();
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "run", "--no-build", "-c", configuration, "--project", "LnbitsMcp.AppHost" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var endpoint = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            output.Enqueue(e.Data);
-            if (McpEndpointLine().Match(e.Data) is { Success: true } match)
-            {
-                endpoint.TrySetResult(match.Groups[1].Value);
-            }
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var run = AppHostRun.Start();
+        string url;
         try
         {
-            var url = await endpoint.Task.WaitAsync(TimeSpan.FromMinutes(3));
-            await using var client = await ModelContextProtocol.Client.McpClient.CreateAsync(
-                new ModelContextProtocol.Client.HttpClientTransport(new() { Endpoint = new Uri(url) }),
-                new() { ProtocolVersion = "2025-11-25" }).WaitAsync(TimeSpan.FromSeconds(60));
-            var info = await client.CallOkAsync("get_session_info");
-
-            Assert.StartsWith("http://localhost:", url, StringComparison.Ordinal);
-            Assert.StartsWith("server", info.GetProperty("replica").GetString(), StringComparison.Ordinal);
-            Assert.Contains(output, line => line.Contains("Login to the dashboard at http://localhost:", StringComparison.Ordinal));
+            url = McpEndpointLine().Match(await run.WaitForLineAsync(line => McpEndpointLine().IsMatch(line), TimeSpan.FromMinutes(3))).Groups[1].Value;
         }
         catch (TimeoutException)
         {
-            Assert.Fail("no 'MCP endpoint:' line within 3 minutes:\n" + string.Join('\n', output));
+            Assert.Fail("no 'MCP endpoint:' line within 3 minutes:\n" + run.Output + await ContainersAsync());
+            throw;
         }
-        finally
+
+        await using var client = await ModelContextProtocol.Client.McpClient.CreateAsync(
+            new ModelContextProtocol.Client.HttpClientTransport(new() { Endpoint = new Uri(url) }),
+            new() { ProtocolVersion = "2025-11-25" }).WaitAsync(TimeSpan.FromSeconds(60));
+        var info = await client.CallOkAsync("get_session_info");
+
+        Assert.StartsWith("http://localhost:", url, StringComparison.Ordinal);
+        Assert.StartsWith("server", info.GetProperty("replica").GetString(), StringComparison.Ordinal);
+        Assert.Contains(run.Lines, line => line.Contains("Login to the dashboard at http://localhost:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ARedisThatStopsAtOnceIsReportedInsteadOfAQuietWait()
+    {
+        using var redis = new FakeRedisServer("echo 'fake redis-server: cannot start' >&2; exit 3");
+        using var run = AppHostRun.Start(redis.Arguments, redis.Environment);
+
+        var line = await WaitForRedisLineAsync(run, "Redis (RedisServer) stopped:");
+
+        Assert.Contains("exit code 3", line, StringComparison.Ordinal);
+        Assert.Contains("Redis:Mode", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Lines, printed => printed.StartsWith("MCP endpoint:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ARedisThatNeverAnswersIsReportedAfterThePatience()
+    {
+        using var redis = new FakeRedisServer("exec sleep 600");
+        using var run = AppHostRun.Start([.. redis.Arguments, $"--{RedisReadinessWatch.PatienceKey}=5"], redis.Environment);
+
+        var line = await WaitForRedisLineAsync(run, "Redis (RedisServer) is not ready after 5 s:");
+
+        Assert.Contains("state Running", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Healthy", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> WaitForRedisLineAsync(AppHostRun run, string prefix)
+    {
+        try
         {
-            // As a user's Ctrl+C: SIGTERM lets the AppHost stop its resources.
-            Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+            return await run.WaitForLineAsync(line => line.StartsWith(prefix, StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no '{prefix}' line within 2 minutes:\n{run.Output}");
+            throw;
+        }
+    }
+
+    /// <summary>What podman had when the app did not start (it ran Redis when the machine has a Redis image).</summary>
+    private static async Task<string> ContainersAsync()
+    {
+        try
+        {
+            var text = "\n--- podman ps -a:\n" + (await ExternalCommand.RunAsync("podman", ["ps", "-a"], TimeSpan.FromSeconds(30))).Output;
+            var ids = (await ExternalCommand.RunAsync("podman", ["ps", "-a", "-q"], TimeSpan.FromSeconds(30))).Output
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var id in ids)
             {
-                process.Kill(entireProcessTree: true);
+                var logs = await ExternalCommand.RunAsync("podman", ["logs", "--tail", "30", id], TimeSpan.FromSeconds(30));
+                text += $"--- podman logs {id}:\n{logs.Output}{logs.Error}";
             }
+
+            return text;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            return $"\n(podman: {e.Message})";
         }
     }
 
     [GeneratedRegex(@"^MCP endpoint: (http://\S+/mcp)$")]
     private static partial Regex McpEndpointLine();
+
+    /// <summary>A <c>redis-server</c> on PATH that runs <paramref name="script"/>: a Redis that breaks as a real one can.</summary>
+    private sealed class FakeRedisServer : IDisposable
+    {
+        private readonly string _folder = Directory.CreateTempSubdirectory("fake-redis-").FullName;
+
+        public FakeRedisServer(string script)
+        {
+            var path = Path.Combine(_folder, "bin", "redis-server");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "#!/bin/sh\n" + script + "\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            Environment = new Dictionary<string, string>
+            {
+                ["PATH"] = Path.GetDirectoryName(path) + ":" + System.Environment.GetEnvironmentVariable("PATH"),
+            };
+        }
+
+        public string[] Arguments => ["--Redis:Mode=redis-server", $"--{RedisDataDirectory.ConfigurationKey}={Path.Combine(_folder, "data")}"];
+
+        public IReadOnlyDictionary<string, string> Environment { get; }
+
+        public void Dispose() => Directory.Delete(_folder, recursive: true);
+    }
 }

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace LnbitsMcp.AppHost.Redis;
+
+/// <summary>
+/// Says on the console when the Redis the AppHost started stops, or is still not ready after
+/// <see cref="Patience"/>. The servers and the edge wait for Redis, so without this line
+/// <c>dotnet run</c> would only go quiet: no <c>MCP endpoint:</c> line and no reason.
+/// (Not a hosted service: the AppHost starts those only once its resources have started.)
+/// </summary>
+public sealed class RedisReadinessWatch(
+    ResourceNotificationService notifications, string resourceName, string mode, TimeSpan patience, TextWriter output)
+{
+    /// <summary>The configuration key for <see cref="Patience"/> in seconds (default 60).</summary>
+    public const string PatienceKey = "Redis:ReadyWarningSeconds";
+
+    public TimeSpan Patience => patience;
+
+    /// <summary>Watches until Redis is ready, stops, or <see cref="Patience"/> runs out; then says so, or nothing when it is ready.</summary>
+    public async Task WatchAsync(CancellationToken stoppingToken)
+    {
+        using var late = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        late.CancelAfter(patience);
+        ResourceEvent? last = null;
+        try
+        {
+            await foreach (var change in notifications.WatchAsync(late.Token))
+            {
+                if (change.Resource.Name != resourceName)
+                {
+                    continue;
+                }
+
+                last = change;
+                var state = change.Snapshot.State?.Text;
+                if (state == KnownResourceStates.Running && change.Snapshot.HealthStatus == HealthStatus.Healthy)
+                {
+                    return;
+                }
+
+                if (state is not null && KnownResourceStates.TerminalStates.Contains(state))
+                {
+                    await output.WriteLineAsync(
+                        $"Redis ({mode}) stopped: {Describe(change)}. The servers and the edge wait for it, so the app cannot start. " +
+                        "Its log is in the dashboard (resource 'redis'); README \"Redis\" lists the other modes (Redis:Mode).");
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            await output.WriteLineAsync(
+                $"Redis ({mode}) is not ready after {patience.TotalSeconds:0} s: {(last is null ? "no state yet" : Describe(last))}. " +
+                "The servers and the edge wait for it. Its log is in the dashboard (resource 'redis'); " +
+                "README \"Redis\" lists the other modes (Redis:Mode).");
+        }
+        catch (OperationCanceledException)
+        {
+            // the AppHost is stopping
+        }
+    }
+
+    private static string Describe(ResourceEvent change)
+    {
+        var snapshot = change.Snapshot;
+        var text = $"state {snapshot.State?.Text ?? "unknown"}";
+        if (snapshot.HealthStatus is { } health)
+        {
+            text += $", health {health}";
+        }
+
+        if (snapshot.ExitCode is { } exitCode)
+        {
+            text += $", exit code {exitCode}";
+        }
+
+        return text;
+    }
+}

@@ -64,7 +64,7 @@ public static class RedisResourceExtensions
             RedisMode.RedisServer => builder.AddRedisServerProcess(name, ExecutableLocator.FindOnPath("redis-server")!),
             RedisMode.Embedded => builder.AddEmbeddedRedis(name),
             RedisMode.External => builder.AddConnectionString(name),
-            _ => builder.AddRedis(name).WithDataVolume().WithAppendOnlyFile(),
+            _ => builder.AddRedis(name).WithDataVolume().WithAppendOnlyFile().WithRedisAsTheContainersMainProcess(),
         };
     }
 
@@ -96,6 +96,31 @@ public static class RedisResourceExtensions
             else
             {
                 throw new InvalidOperationException("The Redis container is no longer started through 'sh -c \"redis-server …\"': update WithAppendOnlyFile.");
+            }
+        });
+
+    /// <summary>
+    /// Aspire starts the container as <c>/bin/sh -c "redis-server …"</c>: the shell is the container's
+    /// process 1, and a stop's <c>SIGTERM</c> goes to it, which ignores it; ten seconds later the runtime kills
+    /// both, and Redis loses what it had not yet written to its append-only file (a second of budgets and
+    /// paid hashes). With <c>exec</c> the shell becomes <c>redis-server</c>, which gets the <c>SIGTERM</c>,
+    /// writes everything and stops at once. Runs after <see cref="WithAppendOnlyFile"/>.
+    /// </summary>
+    public static IResourceBuilder<RedisResource> WithRedisAsTheContainersMainProcess(this IResourceBuilder<RedisResource> redis) =>
+        redis.WithArgs(context =>
+        {
+            var command = context.Args.IndexOf("-c") + 1;
+            if (command > 0 && command < context.Args.Count && context.Args[command] is string line && line.StartsWith("redis-server", StringComparison.Ordinal))
+            {
+                context.Args[command] = "exec " + line;
+            }
+            else if (context.Args.Count > 0 && context.Args[0] is "redis-server")
+            {
+                context.Args.Insert(0, "exec");
+            }
+            else
+            {
+                throw new InvalidOperationException("The Redis container is no longer started through 'sh -c \"redis-server …\"': update WithRedisAsTheContainersMainProcess.");
             }
         });
 

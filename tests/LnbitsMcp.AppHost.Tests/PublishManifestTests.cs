@@ -69,7 +69,7 @@ public sealed class PublishManifestTests
         Assert.False(volume.GetProperty("readOnly").GetBoolean());
         Assert.False(string.IsNullOrEmpty(volume.GetProperty("name").GetString()));
         var command = redis.GetProperty("args").EnumerateArray().Select(a => a.GetString()).Last();
-        Assert.StartsWith("redis-server --requirepass $REDIS_PASSWORD", command, StringComparison.Ordinal);
+        Assert.StartsWith("exec redis-server --requirepass $REDIS_PASSWORD", command, StringComparison.Ordinal);
         Assert.Contains("--appendonly yes --appendfsync everysec", command, StringComparison.Ordinal);
     }
 

@@ -7,12 +7,12 @@ namespace LnbitsMcp.AppHost.Tests;
 public sealed class RedisContainerArgumentsTests
 {
     [Fact]
-    public async Task InRunModeTheContainersRedisGetsTheAppendOnlyFileToo()
+    public async Task InRunModeTheContainersRedisGetsTheAppendOnlyFileAndTheStopSignalToo()
     {
         // Run mode builds the arguments as redis-server, --requirepass, … (joined into "sh -c" later);
         // publish mode as "-c" and one command line (PublishManifestTests covers that one).
         var builder = DistributedApplication.CreateBuilder();
-        var redis = builder.AddRedis("redis").WithDataVolume().WithAppendOnlyFile();
+        var redis = builder.AddRedis("redis").WithDataVolume().WithAppendOnlyFile().WithRedisAsTheContainersMainProcess();
         var context = new CommandLineArgsCallbackContext([], redis.Resource);
 
         foreach (var callback in redis.Resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
@@ -21,7 +21,7 @@ public sealed class RedisContainerArgumentsTests
         }
 
         var arguments = context.Args.OfType<string>().ToList();
-        Assert.Equal("redis-server", arguments[0]);
+        Assert.Equal(["exec", "redis-server"], arguments[..2]);
         Assert.Equal(RedisResourceExtensions.AppendOnlyArguments, arguments[^RedisResourceExtensions.AppendOnlyArguments.Count..]);
     }
 }

@@ -36,6 +36,13 @@ public sealed class WholeAppWithPodmanTests(PodmanAppFixture fixture)
         // As the official image under Aspire's /bin/sh entrypoint: Redis runs as root, so a data volume kept from an
         // earlier run starts whoever owns its files.
         Assert.Contains(container.GetProperty("Config").GetProperty("User").GetString(), new[] { "", "root", "0" });
+        // redis-server is the container's process 1 (the shell execs it): a stop's SIGTERM reaches Redis, which writes
+        // its append-only file and stops, instead of both being killed ten seconds later.
+        var processOne = (await Podman.CheckedAsync("top", containerId, "pid", "comm"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Single(columns => columns[0] == "1");
+        Assert.Equal("redis-server", processOne[1]);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed partial class RunCommandTests
         var line = await WaitForRedisLineAsync(run, "Redis (RedisServer) is not ready after 5 s:");
 
         Assert.Contains("state Running", line, StringComparison.Ordinal);
-        Assert.DoesNotContain("Healthy", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("health Healthy", line, StringComparison.Ordinal);
     }
 
     private static async Task<string> WaitForRedisLineAsync(AppHostRun run, string prefix)

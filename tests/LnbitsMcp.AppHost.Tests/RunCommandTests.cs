@@ -11,6 +11,9 @@ public sealed partial class RunCommandTests
     [Fact]
     public async Task DotnetRunOnTheAppHostPrintsAWorkingMcpEndpoint()
     {
+        // Where podman runs containers, auto mode picks a Redis container: first make the test images current
+        // (tests/containers/base-image.sh), so that it is never an image left by an older version of that script.
+        await PodmanEnvironment.GetAsync();
         using var run = AppHostRun.Start();
         string url;
         try

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace LnbitsMcp.AppHost.Redis;
 
@@ -15,6 +18,20 @@ public sealed class RedisReadinessWatch(
     public const string PatienceKey = "Redis:ReadyWarningSeconds";
 
     public TimeSpan Patience => patience;
+
+    /// <summary>Watches the resource <paramref name="name"/> from the app's start, on the console.</summary>
+    public static void StartWithTheApp(IDistributedApplicationBuilder builder, string name, RedisMode mode)
+    {
+        var patience = TimeSpan.FromSeconds(builder.Configuration.GetValue(PatienceKey, 60.0));
+        builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, cancellation) =>
+        {
+            var watch = new RedisReadinessWatch(
+                startEvent.Services.GetRequiredService<ResourceNotificationService>(), name, mode.ToString(), patience, Console.Out);
+            // Not awaited: it runs until Redis is ready, stops or is late, and ends with the app.
+            _ = watch.WatchAsync(startEvent.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            return Task.CompletedTask;
+        });
+    }
 
     /// <summary>Watches until Redis is ready, stops, or <see cref="Patience"/> runs out; then says so, or nothing when it is ready.</summary>
     public async Task WatchAsync(CancellationToken stoppingToken)

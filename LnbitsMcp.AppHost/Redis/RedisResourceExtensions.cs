@@ -48,15 +48,7 @@ public static class RedisResourceExtensions
         Console.WriteLine($"Redis mode: {mode}");
         if (mode is RedisMode.Container or RedisMode.RedisServer && !builder.ExecutionContext.IsPublishMode)
         {
-            var patience = TimeSpan.FromSeconds(builder.Configuration.GetValue(RedisReadinessWatch.PatienceKey, 60.0));
-            var watchedMode = mode.ToString();
-            builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, cancellation) =>
-            {
-                var watch = new RedisReadinessWatch(
-                    startEvent.Services.GetRequiredService<ResourceNotificationService>(), name, watchedMode, patience, Console.Out);
-                _ = watch.WatchAsync(startEvent.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
-                return Task.CompletedTask;
-            });
+            RedisReadinessWatch.StartWithTheApp(builder, name, mode);
         }
 
         return mode switch

@@ -7,17 +7,15 @@ namespace LnbitsMcp.AppHost.Redis;
 
 /// <summary>
 /// Says on the console when the Redis the AppHost started stops, or is still not ready after
-/// <see cref="Patience"/>. The servers and the edge wait for Redis, so without this line
+/// <c>patience</c>. The servers and the edge wait for Redis, so without this line
 /// <c>dotnet run</c> would only go quiet: no <c>MCP endpoint:</c> line and no reason.
 /// (Not a hosted service: the AppHost starts those only once its resources have started.)
 /// </summary>
 public sealed class RedisReadinessWatch(
     ResourceNotificationService notifications, string resourceName, string mode, TimeSpan patience, TextWriter output)
 {
-    /// <summary>The configuration key for <see cref="Patience"/> in seconds (default 60).</summary>
+    /// <summary>The configuration key for the patience in seconds (default 60).</summary>
     public const string PatienceKey = "Redis:ReadyWarningSeconds";
-
-    public TimeSpan Patience => patience;
 
     /// <summary>Watches the resource <paramref name="name"/> from the app's start, on the console.</summary>
     public static void StartWithTheApp(IDistributedApplicationBuilder builder, string name, RedisMode mode)
@@ -33,7 +31,7 @@ public sealed class RedisReadinessWatch(
         });
     }
 
-    /// <summary>Watches until Redis is ready, stops, or <see cref="Patience"/> runs out; then says so, or nothing when it is ready.</summary>
+    /// <summary>Watches until Redis is ready, stops, or the patience runs out; then says so, or nothing when it is ready.</summary>
     public async Task WatchAsync(CancellationToken stoppingToken)
     {
         using var late = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -59,7 +57,7 @@ public sealed class RedisReadinessWatch(
                 {
                     await output.WriteLineAsync(
                         $"Redis ({mode}) stopped: {Describe(change)}. The servers and the edge wait for it, so the app cannot start. " +
-                        "Its log is in the dashboard (resource 'redis'); README \"Redis\" lists the other modes (Redis:Mode).");
+                        $"Its log is in the dashboard (resource '{resourceName}'); README \"Redis\" lists the other modes (Redis:Mode).");
                     return;
                 }
             }
@@ -68,7 +66,7 @@ public sealed class RedisReadinessWatch(
         {
             await output.WriteLineAsync(
                 $"Redis ({mode}) is not ready after {patience.TotalSeconds:0} s: {(last is null ? "no state yet" : Describe(last))}. " +
-                "The servers and the edge wait for it. Its log is in the dashboard (resource 'redis'); " +
+                $"The servers and the edge wait for it. Its log is in the dashboard (resource '{resourceName}'); " +
                 "README \"Redis\" lists the other modes (Redis:Mode).");
         }
         catch (OperationCanceledException)

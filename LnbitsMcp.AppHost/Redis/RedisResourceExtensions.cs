@@ -71,25 +71,16 @@ public static class RedisResourceExtensions
     /// into the <c>-c</c> line later), and the options are appended as arguments.
     /// </summary>
     public static IResourceBuilder<RedisResource> WithAppendOnlyFile(this IResourceBuilder<RedisResource> redis) =>
-        redis.WithArgs(context =>
-        {
-            var command = context.Args.IndexOf("-c") + 1;
-            if (command > 0 && command < context.Args.Count && context.Args[command] is string line && line.StartsWith("redis-server", StringComparison.Ordinal))
-            {
-                context.Args[command] = line + " " + string.Join(' ', AppendOnlyArguments);
-            }
-            else if (context.Args.Count > 0 && context.Args[0] is "redis-server")
+        redis.WithRedisCommand(
+            nameof(WithAppendOnlyFile),
+            line => line + " " + string.Join(' ', AppendOnlyArguments),
+            arguments =>
             {
                 foreach (var argument in AppendOnlyArguments)
                 {
-                    context.Args.Add(argument);
+                    arguments.Add(argument);
                 }
-            }
-            else
-            {
-                throw new InvalidOperationException("The Redis container is no longer started through 'sh -c \"redis-server …\"': update WithAppendOnlyFile.");
-            }
-        });
+            });
 
     /// <summary>
     /// Aspire starts the container as <c>/bin/sh -c "redis-server …"</c>: the shell is the container's
@@ -99,20 +90,29 @@ public static class RedisResourceExtensions
     /// writes everything and stops at once. Runs after <see cref="WithAppendOnlyFile"/>.
     /// </summary>
     public static IResourceBuilder<RedisResource> WithRedisAsTheContainersMainProcess(this IResourceBuilder<RedisResource> redis) =>
+        redis.WithRedisCommand(nameof(WithRedisAsTheContainersMainProcess), line => "exec " + line, arguments => arguments.Insert(0, "exec"));
+
+    /// <summary>
+    /// Edits the container's Redis command, in whichever of its two shapes (see <see cref="WithAppendOnlyFile"/>):
+    /// at publish the one <c>-c</c> line (<paramref name="line"/>), in run mode the argument list that starts with
+    /// <c>redis-server</c> (<paramref name="arguments"/>). Any other shape means Aspire changed how it starts Redis.
+    /// </summary>
+    private static IResourceBuilder<RedisResource> WithRedisCommand(
+        this IResourceBuilder<RedisResource> redis, string editor, Func<string, string> line, Action<IList<object>> arguments) =>
         redis.WithArgs(context =>
         {
             var command = context.Args.IndexOf("-c") + 1;
-            if (command > 0 && command < context.Args.Count && context.Args[command] is string line && line.StartsWith("redis-server", StringComparison.Ordinal))
+            if (command > 0 && command < context.Args.Count && context.Args[command] is string commandLine && commandLine.StartsWith("redis-server", StringComparison.Ordinal))
             {
-                context.Args[command] = "exec " + line;
+                context.Args[command] = line(commandLine);
             }
             else if (context.Args.Count > 0 && context.Args[0] is "redis-server")
             {
-                context.Args.Insert(0, "exec");
+                arguments(context.Args);
             }
             else
             {
-                throw new InvalidOperationException("The Redis container is no longer started through 'sh -c \"redis-server …\"': update WithRedisAsTheContainersMainProcess.");
+                throw new InvalidOperationException($"The Redis container is no longer started through 'sh -c \"redis-server …\"': update {editor}.");
             }
         });
 

@@ -22,16 +22,19 @@ public sealed class AppHostRun : IDisposable
 
     public string Output => string.Join('\n', _lines);
 
+    /// <summary><c>dotnet run</c> of the AppHost as built for these tests (Debug or Release), from the repository root.</summary>
+    public static IReadOnlyList<string> DotnetRunArguments { get; } =
+        ["run", "--no-build", "-c", AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "--project", "LnbitsMcp.AppHost"];
+
     public static AppHostRun Start(IEnumerable<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = ServiceProcess.RepositoryRoot(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "run", "--no-build", "-c", configuration, "--project", "LnbitsMcp.AppHost" }.Concat(arguments ?? []))
+        foreach (var argument in DotnetRunArguments.Concat(arguments ?? []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -96,15 +96,13 @@ internal static class PublishManifest
     {
         var root = RepositoryRoot();
         var output = Directory.CreateTempSubdirectory("manifest-").FullName;
-        var configuration = typeof(PublishManifest).Assembly.Location.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { "run", "--no-build", "-c", configuration, "--project", Path.Combine(root, "LnbitsMcp.AppHost"),
-                     "--", "--publisher", "manifest", "--output-path", output }.Concat(appHostArguments))
+        foreach (var argument in AppHostRun.DotnetRunArguments.Concat(["--", "--publisher", "manifest", "--output-path", output]).Concat(appHostArguments))
         {
             start.ArgumentList.Add(argument);
         }

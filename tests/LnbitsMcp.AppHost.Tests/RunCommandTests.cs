@@ -79,12 +79,12 @@ public sealed partial class RunCommandTests
     {
         try
         {
-            var text = "\n--- podman ps -a:\n" + (await ExternalCommand.RunAsync("podman", ["ps", "-a"], TimeSpan.FromSeconds(30))).Output;
-            var ids = (await ExternalCommand.RunAsync("podman", ["ps", "-a", "-q"], TimeSpan.FromSeconds(30))).Output
+            var text = "\n--- podman ps -a:\n" + (await Podman.RunAsync("ps", "-a")).Output;
+            var ids = (await Podman.RunAsync("ps", "-a", "-q")).Output
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             foreach (var id in ids)
             {
-                var logs = await ExternalCommand.RunAsync("podman", ["logs", "--tail", "30", id], TimeSpan.FromSeconds(30));
+                var logs = await Podman.RunAsync("logs", "--tail", "30", id);
                 text += $"--- podman logs {id}:\n{logs.Output}{logs.Error}";
             }
 

@@ -26,7 +26,8 @@ namespace LnbitsMcp.Server.Sessions;
 /// An instance that changes a session says so on <see cref="RedisKeys.SessionChangesChannel"/>, and the others drop
 /// their copies (all of them when their connection to Redis was lost, as messages may have been missed then).</para>
 /// <para>Which session an MCP transport session is bound to is kept in the transport's own key, and
-/// remembered by this instance, so that a call on a known transport still costs one round trip.</para>
+/// remembered by this instance, so that a call on a known transport still costs one round trip. That a transport
+/// has no session serves read-only calls for <see cref="RecentWindow"/> too, as a copy does.</para>
 /// </summary>
 public sealed class RedisSessionStore(
     IConnectionMultiplexer redis,
@@ -105,6 +106,7 @@ public sealed class RedisSessionStore(
 
     private readonly MemoryCache _transports = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+    private readonly MemoryCache _unboundTransports = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     private TimeSpan IdleTimeout => options.Value.IdleTimeout;
 
@@ -246,6 +248,13 @@ public sealed class RedisSessionStore(
 
     public async Task<AppSession?> FindByTransportAsync(string transportSessionId, SessionFreshness freshness, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        if (freshness == SessionFreshness.Recent && _unboundTransports.TryGetValue(transportSessionId, out DateTimeOffset confirmedUnbound)
+            && now - confirmedUnbound < RecentWindow && now >= confirmedUnbound && redis.IsConnected)
+        {
+            return null;
+        }
+
         // Remembered by the id itself (this process's memory, as the SDK holds it): hashed only to ask Redis.
         string? tried = null;
         if (_transports.TryGetValue(transportSessionId, out string? remembered) && remembered is not null)
@@ -262,6 +271,7 @@ public sealed class RedisSessionStore(
         var bound = (string?)await Database.StringGetAsync(RedisKeys.Transport(transportSessionId));
         if (bound is null || bound == tried || await FindAsync(bound, cancellationToken) is not { } found)
         {
+            RememberUnbound(transportSessionId, now);
             return null;
         }
 
@@ -384,6 +394,7 @@ public sealed class RedisSessionStore(
     {
         _transports.Dispose();
         _documents.Dispose();
+        _unboundTransports.Dispose();
     }
 
     private async Task<(bool Admitted, long Count)> AdmitAsync(string? set, int cap, string sessionKey, DateTimeOffset now)
@@ -510,6 +521,17 @@ public sealed class RedisSessionStore(
     /// <param name="ConfirmedAt">When Redis last said this is the live session's current version.</param>
     private sealed record CachedDocument(string Version, AppSession Session, DateTimeOffset ConfirmedAt);
 
-    private void RememberTransport(string transportSessionId, string sessionKey) =>
+    private void RememberTransport(string transportSessionId, string sessionKey)
+    {
+        _unboundTransports.Remove(transportSessionId);
         _transports.Set(transportSessionId, sessionKey, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RenewalInterval });
+    }
+
+    /// <summary>
+    /// Remembers when Redis said this transport has no live session, for <see cref="SessionFreshness.Recent"/> reads
+    /// within <see cref="RecentWindow"/>: a connection that never configured a session (its wallet from headers, or
+    /// the operator's) would otherwise ask Redis on every read-only call, in vain.
+    /// </summary>
+    private void RememberUnbound(string transportSessionId, DateTimeOffset confirmedAt) =>
+        _unboundTransports.Set(transportSessionId, confirmedAt, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RecentWindow * 2 }); // the time it was confirmed decides; this only frees the entry
 }

@@ -67,6 +67,17 @@ public static class RedisProcess
         return exitCode == 0 ? output : throw new InvalidOperationException($"redis-cli -p {port} {string.Join(' ', arguments)} failed: {output}");
     }
 
+    /// <summary>
+    /// How often each command ran since the last <c>CONFIG RESETSTAT</c>, by name (<c>INFO commandstats</c>:
+    /// <c>cmdstat_get:calls=N,…</c>); the <c>CONFIG</c> and <c>INFO</c> that ask are left out.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, int>> CommandCallsAsync(int port) =>
+        (await InfoAsync(port, "commandstats"))
+            .Where(field => field.Key.StartsWith("cmdstat_", StringComparison.Ordinal))
+            .Select(field => (Name: field.Key["cmdstat_".Length..], Calls: int.Parse(field.Value["calls=".Length..field.Value.IndexOf(',', StringComparison.Ordinal)], CultureInfo.InvariantCulture)))
+            .Where(command => !command.Name.StartsWith("config", StringComparison.Ordinal) && command.Name != "info")
+            .ToDictionary(command => command.Name, command => command.Calls, StringComparer.Ordinal);
+
     /// <summary>The fields of <c>INFO section</c> (<c>name:value</c> lines; the <c># Section</c> headers left out).</summary>
     public static async Task<IReadOnlyDictionary<string, string>> InfoAsync(int port, string section) =>
         (await CliAsync(port, "info", section))

@@ -31,6 +31,7 @@ public static class AuthorizationServerExtensions
         builder.Services.AddSingleton<ClientMetadataDocuments>();
         builder.Services.AddSingleton<OAuthClients>();
         builder.Services.AddSingleton<Connections>();
+        builder.Services.AddSingleton<ValidatedAccessTokens>();
 
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers: a metadata document is fetched once, not retried.
         builder.Services.AddHttpClient(ClientMetadataDocuments.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))

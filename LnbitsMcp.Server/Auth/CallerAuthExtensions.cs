@@ -110,8 +110,22 @@ public static class CallerAuthExtensions
             app.Use(OAuthCors.InvokeAsync);
         }
 
-        // Anonymous tool calls skip the authentication middleware (nothing to authenticate; see ToolCallAuthentication).
-        app.UseWhen(ToolCallAuthentication.NeedsAuthentication, branch => branch.UseAuthentication());
+        // Anonymous tool calls skip the authentication middleware (nothing to authenticate; see ToolCallAuthentication),
+        // and so do tool calls whose built-in access token was validated before (ValidatedAccessTokens).
+        var validated = app.Services.GetService<ValidatedAccessTokens>();
+        if (validated is not null)
+        {
+            app.Use(validated.TakeKeptAsync);
+        }
+
+        app.UseWhen(ToolCallAuthentication.NeedsAuthentication, branch =>
+        {
+            branch.UseAuthentication();
+            if (validated is not null)
+            {
+                branch.Use(validated.KeepValidatedAsync);
+            }
+        });
         // The branch's UseAuthentication marks only the branch: without this mark WebApplication would add the
         // authentication middleware again, first in the pipeline, for every request.
         ((IApplicationBuilder)app).Properties[ToolCallAuthentication.AuthenticationMiddlewareSetKey] = true;

@@ -34,7 +34,7 @@ public interface IOAuthStore
 
     Task<ConnectionRecord?> FindConnectionAsync(string ownerKey, string connectionKey, CancellationToken cancellationToken);
 
-    /// <summary>Records a use of a live connection and restarts its idle time; false when it is gone (revoked or expired).</summary>
+    /// <summary>Records a use of a live connection and restarts its idle time (a store may write that at most every few seconds); false when it is gone (revoked or expired).</summary>
     Task<bool> TouchConnectionAsync(string ownerKey, string connectionKey, DateTimeOffset now, TimeSpan idle, CancellationToken cancellationToken);
 
     /// <summary>

@@ -7,13 +7,23 @@ namespace LnbitsMcp.Server.Auth;
 /// <summary>The authorization server's state in Redis, shared by every instance (see <see cref="OAuthRedisKeys"/>).</summary>
 public sealed class RedisOAuthStore(IConnectionMultiplexer redis) : IOAuthStore
 {
+    // Whether the connection is live (every request asks: a revocation stops its tokens at once); its last use and
+    // idle expiry are written at most every TouchInterval, not on every call (each write also grows the append-only file).
     private static readonly LuaScript s_touch = LuaScript.Prepare("""
-        if redis.call('EXISTS', @record) == 0 then return 0 end
+        local last = redis.call('HGET', @record, 'last')
+        if not last then
+          if redis.call('EXISTS', @record) == 0 then return 0 end
+        elseif tonumber(last) > tonumber(@touchedAfter) then
+          return 1
+        end
         redis.call('HSET', @record, 'last', @now)
         redis.call('PEXPIRE', @record, @ttl)
         redis.call('PEXPIRE', @index, @ttl)
         return 1
         """);
+
+    /// <summary>A connection's last use (shown on /connections) and its idle expiry move at most this often.</summary>
+    public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(5);
 
     private static readonly LuaScript s_rotate = LuaScript.Prepare("""
         local current = redis.call('HGET', @record, 'refresh')
@@ -104,6 +114,7 @@ public sealed class RedisOAuthStore(IConnectionMultiplexer redis) : IOAuthStore
             record = (RedisKey)OAuthRedisKeys.Connection(ownerKey, connectionKey),
             index = (RedisKey)OAuthRedisKeys.OwnerConnections(ownerKey),
             now = now.ToUnixTimeMilliseconds(),
+            touchedAfter = (now - TouchInterval).ToUnixTimeMilliseconds(),
             ttl = (long)idle.TotalMilliseconds,
         }) == 1;
 

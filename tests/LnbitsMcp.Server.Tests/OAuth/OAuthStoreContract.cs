@@ -13,7 +13,7 @@ namespace LnbitsMcp.Server.Tests.OAuth;
 /// </summary>
 public abstract class OAuthStoreContract : IAsyncLifetime
 {
-    private static readonly TimeSpan s_idle = TimeSpan.FromDays(30);
+    protected static readonly TimeSpan s_idle = TimeSpan.FromDays(30);
 
     protected abstract IOAuthStore Store { get; }
 
@@ -80,7 +80,7 @@ public abstract class OAuthStoreContract : IAsyncLifetime
         Assert.Null(await Store.FindClientAsync("mcp_unknown", default));
     }
 
-    private async Task<(string Owner, string Connection)> SaveConnectionAsync(string refresh)
+    protected async Task<(string Owner, string Connection)> SaveConnectionAsync(string refresh)
     {
         var owner = Connections.OwnerOfSubject("user_" + Guid.NewGuid().ToString("N"));
         var connection = SessionId.Key(SessionId.New());
@@ -115,6 +115,29 @@ public sealed class RedisOAuthStoreTests : OAuthStoreContract
     {
         _redis = await RedisServer.StartAsync();
         _connection = await _redis.ConnectAsync();
+    }
+
+    [Fact]
+    public async Task EveryTouchChecksTheConnectionButItsLastUseAndExpiryAreWrittenAtMostEveryTouchInterval()
+    {
+        var (owner, connection) = await SaveConnectionAsync("t1");
+        var record = (RedisKey)OAuthRedisKeys.Connection(owner, connection);
+        var database = _connection.GetDatabase();
+        var saved = (long)await database.HashGetAsync(record, "last");
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(saved);
+
+        await database.KeyExpireAsync(record, TimeSpan.FromDays(1)); // so that a write shows in its expiry too
+        Assert.True(await Store.TouchConnectionAsync(owner, connection, start + RedisOAuthStore.TouchInterval / 2, s_idle, default));
+        Assert.Equal(saved, (long)await database.HashGetAsync(record, "last"));
+        Assert.True(await database.KeyTimeToLiveAsync(record) <= TimeSpan.FromDays(1));
+
+        var later = start + RedisOAuthStore.TouchInterval + TimeSpan.FromMilliseconds(1);
+        Assert.True(await Store.TouchConnectionAsync(owner, connection, later, s_idle, default));
+        Assert.Equal(later.ToUnixTimeMilliseconds(), (long)await database.HashGetAsync(record, "last"));
+        Assert.True(await database.KeyTimeToLiveAsync(record) > TimeSpan.FromDays(29));
+
+        Assert.True(await Store.DeleteConnectionAsync(owner, connection, default));
+        Assert.False(await Store.TouchConnectionAsync(owner, connection, later + TimeSpan.FromMilliseconds(1), s_idle, default)); // revoked: at once, within the interval
     }
 
     public override async ValueTask DisposeAsync()

@@ -120,6 +120,17 @@ public sealed class OAuthFlow(Uri server)
         return (clientId, body.GetProperty("access_token").GetString()!, body.GetProperty("refresh_token").GetString()!);
     }
 
+    /// <summary>Register, consent over plain HTTP, redeem: the client id and the token response (access and refresh tokens) of a new connection.</summary>
+    public async Task<(string ClientId, JsonElement Tokens)> ConnectOverHttpAsync(WalletChoice wallet)
+    {
+        var clientId = await RegisterAsync();
+        var code = await ConsentOverHttpAsync(clientId, wallet);
+        using var redeemed = await RedeemAsync(clientId, code);
+        var tokens = await redeemed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(redeemed.IsSuccessStatusCode, tokens.ToString());
+        return (clientId, tokens);
+    }
+
     /// <summary>The connect page driven by plain HTTP with a cookie jar (no browser): GET the page, post the form with its anti-forgery token, follow to the code.</summary>
     public async Task<string> ConsentOverHttpAsync(string clientId, WalletChoice wallet)
     {

@@ -20,10 +20,7 @@ public sealed class TokenExpiryTests
         await using var server = await ServerHost.StartAsync(configure: builder => builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         var wallet = await sandbox.CreateWalletAsync("expiring", 1_000);
         var flow = new OAuthFlow(server.Url);
-        var clientId = await flow.RegisterAsync();
-        var code = await flow.ConsentOverHttpAsync(clientId, new WalletChoice(sandbox.Url, wallet.AdminKey));
-        using var redeemed = await flow.RedeemAsync(clientId, code);
-        var tokens = await redeemed.Content.ReadFromJsonAsync<JsonElement>();
+        var (clientId, tokens) = await flow.ConnectOverHttpAsync(new WalletChoice(sandbox.Url, wallet.AdminKey));
         var access = tokens.GetProperty("access_token").GetString()!;
         using (var fresh = await McpHttp.PostAsync(server.Url, access, McpHttp.ToolsList))
         {

@@ -28,10 +28,7 @@ public sealed class AnAccessTokenIsValidatedOncePerInstance
             }))));
         var wallet = await sandbox.CreateWalletAsync("validated-once", 2_000);
         var flow = new OAuthFlow(server.Url);
-        var clientId = await flow.RegisterAsync();
-        var code = await flow.ConsentOverHttpAsync(clientId, new WalletChoice(sandbox.Url, wallet.AdminKey));
-        using var redeemed = await flow.RedeemAsync(clientId, code);
-        var tokens = await redeemed.Content.ReadFromJsonAsync<JsonElement>();
+        var (clientId, tokens) = await flow.ConnectOverHttpAsync(new WalletChoice(sandbox.Url, wallet.AdminKey));
         var access = tokens.GetProperty("access_token").GetString()!;
 
         var before = Volatile.Read(ref validations);

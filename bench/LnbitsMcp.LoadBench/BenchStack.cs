@@ -140,6 +140,8 @@ public sealed class BenchStack : IAsyncDisposable
         var direct = await OpenConfiguredSessionAsync(new Uri(server0.Url, "/mcp"));
         var throughEdge = await OpenConfiguredSessionAsync(new Uri(edgeUrl, "/mcp"));
         var sdkClient = Keep(await McpSetup.ConnectAsync(new Uri(sdkUrl, "/mcp")));
+        var accessToken = await McpSetup.ConnectOAuthAsync(server0.Url, sandboxUrl, AdminKey);
+        var oauthClient = Keep(await McpSetup.ConnectAsync(new Uri(server0.Url, "/mcp"), http: McpSetup.WithBearer(accessToken)));
 
         var echo = LoadTarget.ToolCall("echo", """{"message":"hello"}""");
         var decode = LoadTarget.ToolCall("decode_invoice", $$"""{"bolt11":"{{Bolt11}}"}""");
@@ -151,13 +153,15 @@ public sealed class BenchStack : IAsyncDisposable
             Reference,
             new LoadTarget("server-decode", "server + Redis: decode_invoice", new Uri(server0.Url, "/mcp"), decode, direct, ours, "sdk", ExpectedText: "payment_hash"),
             new LoadTarget("server-balance", "server + Redis: get_wallet_balance", new Uri(server0.Url, "/mcp"), balance, direct, ours, "sdk", ExpectedText: "balance_msat"),
+            new LoadTarget("server-oauth-decode", "server + Redis: decode_invoice, OAuth connection (bearer token)", new Uri(server0.Url, "/mcp"), decode, oauthClient.SessionId, ours, "sdk",
+                Credential: ("Authorization", "Bearer " + accessToken), ExpectedText: "payment_hash"),
             yarpReference,
             new LoadTarget("edge-decode", "edge → 2 servers + Redis: decode_invoice", new Uri(edgeUrl, "/mcp"), decode, throughEdge, [edge, .. ours], "yarp", ExpectedText: "payment_hash"),
             new LoadTarget("edge-balance", "edge → 2 servers + Redis: get_wallet_balance", new Uri(edgeUrl, "/mcp"), balance, throughEdge, [edge, .. ours], "yarp", ExpectedText: "balance_msat"),
             new LoadTarget("sdk-decode", "bare SDK, stateful: decode_invoice's result, canned", new Uri(sdkUrl, "/mcp"), decode, sdkClient.SessionId, [sdk], ExpectedText: "payment_hash"),
             new LoadTarget("yarp-decode", "YARP → bare SDK, stateless: decode_invoice's result, canned", new Uri(yarpUrl, "/mcp"), decode, null, [yarp, sdkStateless], ExpectedText: "payment_hash"),
             new LoadTarget("edge-echo", "edge → bare SDK, stateless: echo", new Uri(edgeSdkUrl, "/mcp"), echo, null, [edgeSdk, sdkStateless], "yarp", ExpectedText: "hello"),
-            new LoadTarget("sandbox", "LNbits sandbox alone: GET /api/v1/wallet", new Uri(sandboxUrl, "/api/v1/wallet"), null, null, [sandbox], ApiKey: AdminKey, ExpectedText: "balance"),
+            new LoadTarget("sandbox", "LNbits sandbox alone: GET /api/v1/wallet", new Uri(sandboxUrl, "/api/v1/wallet"), null, null, [sandbox], Credential: ("X-Api-Key", AdminKey), ExpectedText: "balance"),
         ];
     }
 

@@ -13,7 +13,7 @@ public sealed class LoadRounds(Wrk wrk, IReadOnlyList<ChildProcess> processes, T
         {
             await McpSetup.VerifyAsync(target);
             log.WriteLine($"  warm-up {target.Name}");
-            await wrk.RunAsync(target.Url, 16, duration, target.Body, target.SessionId, target.ApiKey, cancellationToken);
+            await wrk.RunAsync(target.Url, 16, duration, target.Body, target.SessionId, target.Credential, cancellationToken);
         }
     }
 
@@ -41,7 +41,7 @@ public sealed class LoadRounds(Wrk wrk, IReadOnlyList<ChildProcess> processes, T
     private async Task<Sample> MeasureAsync(string phase, LoadTarget target, int connections, int round, TimeSpan duration, CancellationToken cancellationToken)
     {
         var before = processes.ToDictionary(p => p.Name, p => p.CpuMicroseconds());
-        var result = await wrk.RunAsync(target.Url, connections, duration, target.Body, target.SessionId, target.ApiKey, cancellationToken);
+        var result = await wrk.RunAsync(target.Url, connections, duration, target.Body, target.SessionId, target.Credential, cancellationToken);
         var after = processes.ToDictionary(p => p.Name, p => p.CpuMicroseconds());
         var requests = Math.Max(1, result.Requests);
         await McpSetup.VerifyAsync(target); // still answering right after the load

@@ -2,7 +2,8 @@ namespace LnbitsMcp.LoadBench;
 
 /// <summary>
 /// One thing the benchmark loads: a URL, the request (a JSON-RPC tool call after its id, or a GET), the
-/// MCP session it belongs to, the processes whose CPU it costs, and the reference it is compared with.
+/// MCP session it belongs to, the processes whose CPU it costs, the reference it is compared with, and the
+/// credential header every request carries (an API key, or an OAuth bearer token), if any.
 /// </summary>
 public sealed record LoadTarget(
     string Name,
@@ -12,7 +13,7 @@ public sealed record LoadTarget(
     string? SessionId,
     IReadOnlyList<ChildProcess> Processes,
     string? ReferenceName = null,
-    string? ApiKey = null,
+    (string Name, string Value)? Credential = null,
     string? ExpectedText = null)
 {
     public static string ToolCall(string tool, string argumentsJson) =>

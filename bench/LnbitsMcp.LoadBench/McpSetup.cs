@@ -40,6 +40,78 @@ public static class McpSetup
         return path;
     }
 
+    /// <summary>
+    /// An OAuth connection to the sandbox wallet, made as a person would through the server's own authorization
+    /// server: register a client, allow on the connect page (its anti-forgery token and cookie), redeem the code
+    /// with PKCE; returns the access token (an hour long, enough for a run).
+    /// </summary>
+    public static async Task<string> ConnectOAuthAsync(Uri server, Uri lnbits, string adminKey)
+    {
+        const string redirectUri = "http://127.0.0.1:9/callback";
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = server,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        using var registered = await http.PostAsJsonAsync("/oauth/register", new { client_name = "load benchmark", redirect_uris = new[] { redirectUri }, token_endpoint_auth_method = "none" });
+        var clientId = (await ReadOkAsync(registered, "client registration")).GetProperty("client_id").GetString()!;
+        var verifier = Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var authorize = new Dictionary<string, string>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["scope"] = "wallet:read wallet:pay",
+            ["state"] = "bench",
+            ["resource"] = new Uri(server, "/mcp").AbsoluteUri,
+            ["code_challenge"] = Base64Url(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["code_challenge_method"] = "S256",
+        };
+        var page = await http.GetStringAsync("/oauth/authorize?" + string.Join('&', authorize.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
+        if (!antiforgery.Success)
+        {
+            throw new BenchException("the connect page has no anti-forgery token");
+        }
+
+        var form = new Dictionary<string, string>(authorize)
+        {
+            ["__RequestVerificationToken"] = System.Net.WebUtility.HtmlDecode(antiforgery.Groups[1].Value),
+            ["lnbits_url"] = lnbits.AbsoluteUri,
+            ["api_key"] = adminKey,
+            ["action"] = "allow",
+        };
+        using var consented = await http.PostAsync("/oauth/consent", new FormUrlEncodedContent(form));
+        using var issued = await http.GetAsync(consented.Headers.Location ?? throw new BenchException($"the connect page did not redirect ({(int)consented.StatusCode})"));
+        var code = System.Web.HttpUtility.ParseQueryString((issued.Headers.Location ?? throw new BenchException("no code was issued")).Query)["code"]
+            ?? throw new BenchException("the redirect carries no code");
+        using var redeemed = await http.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+            ["client_id"] = clientId,
+            ["code_verifier"] = verifier,
+            ["resource"] = new Uri(server, "/mcp").AbsoluteUri,
+        }));
+        return (await ReadOkAsync(redeemed, "token redemption")).GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>An HttpClient whose requests carry the bearer token (for the C# SDK client).</summary>
+    public static HttpClient WithBearer(string accessToken) => new()
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken) },
+    };
+
+    private static async Task<JsonElement> ReadOkAsync(HttpResponseMessage response, string step)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : throw new BenchException($"{step} failed ({(int)response.StatusCode}): {text[..Math.Min(text.Length, 300)]}");
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     /// <summary>A sandbox wallet with sats, and an invoice of an outside node to decode.</summary>
     public static async Task<(string AdminKey, string Bolt11)> PrepareSandboxAsync(Uri sandbox)
     {
@@ -66,9 +138,9 @@ public static class McpSetup
             request.Headers.Add("Mcp-Session-Id", target.SessionId);
         }
 
-        if (target.ApiKey is not null)
+        if (target.Credential is { } credential)
         {
-            request.Headers.Add("X-Api-Key", target.ApiKey);
+            request.Headers.TryAddWithoutValidation(credential.Name, credential.Value);
         }
 
         using var response = await s_http.SendAsync(request);

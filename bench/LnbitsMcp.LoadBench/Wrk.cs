@@ -21,7 +21,8 @@ public sealed class Wrk(string scriptDirectory)
         local method = os.getenv("BENCH_METHOD")
         local rest = os.getenv("BENCH_BODY")
         local session = os.getenv("BENCH_SESSION")
-        local apiKey = os.getenv("BENCH_API_KEY")
+        local credentialName = os.getenv("BENCH_CREDENTIAL_NAME")
+        local credentialValue = os.getenv("BENCH_CREDENTIAL_VALUE")
         wrk.method = method
         if method == "POST" then
           wrk.headers["Content-Type"] = "application/json"
@@ -29,7 +30,7 @@ public sealed class Wrk(string scriptDirectory)
           wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
         end
         if session ~= nil and session ~= "" then wrk.headers["Mcp-Session-Id"] = session end
-        if apiKey ~= nil and apiKey ~= "" then wrk.headers["X-Api-Key"] = apiKey end
+        if credentialName ~= nil and credentialName ~= "" then wrk.headers[credentialName] = credentialValue end
 
         local threads = 0
         function setup(thread)
@@ -69,7 +70,7 @@ public sealed class Wrk(string scriptDirectory)
     }
 
     /// <param name="body">The JSON-RPC message after its id (<c>"method":…}</c>), or null for a GET.</param>
-    public async Task<WrkResult> RunAsync(Uri url, int connections, TimeSpan duration, string? body, string? sessionId, string? apiKey, CancellationToken cancellationToken)
+    public async Task<WrkResult> RunAsync(Uri url, int connections, TimeSpan duration, string? body, string? sessionId, (string Name, string Value)? credential, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
@@ -88,7 +89,8 @@ public sealed class Wrk(string scriptDirectory)
         start.Environment["BENCH_METHOD"] = body is null ? "GET" : "POST";
         start.Environment["BENCH_BODY"] = body ?? string.Empty;
         start.Environment["BENCH_SESSION"] = sessionId ?? string.Empty;
-        start.Environment["BENCH_API_KEY"] = apiKey ?? string.Empty;
+        start.Environment["BENCH_CREDENTIAL_NAME"] = credential?.Name ?? string.Empty;
+        start.Environment["BENCH_CREDENTIAL_VALUE"] = credential?.Value ?? string.Empty;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);

@@ -30,6 +30,7 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
         var ledgerKey = Guid.NewGuid().ToString();
         var master = await fixture.Cluster.MasterOfAsync(RedisKeys.Budget(ledgerKey));
         var replica = (await fixture.Cluster.ReplicasOfAsync(master)).Single();
+        await ReplicaInSyncAsync(master); // the shared cluster's replica may still be resyncing after an earlier test (it then reports offset 0)
         var offsetBefore = await MasterOffsetAsync(master);
 
         // The replica stops answering for 300 ms: a reservation that did not wait would be back long before it acknowledges.
@@ -74,6 +75,28 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
 
     private static async Task<long> MasterOffsetAsync(RedisCluster.Node master) =>
         long.Parse((await RedisProcess.InfoAsync(master.Port, "replication"))["master_repl_offset"], CultureInfo.InvariantCulture);
+
+    /// <summary>Waits (up to 30 s) until the master's replica is online and has acknowledged everything the master holds.</summary>
+    private static async Task ReplicaInSyncAsync(RedisCluster.Node master)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var replication = await RedisProcess.InfoAsync(master.Port, "replication");
+            var replica = replication.GetValueOrDefault("slave0") ?? string.Empty;
+            if (replica.Contains("state=online", StringComparison.Ordinal) && await ReplicaAcknowledgedOffsetAsync(master) >= await MasterOffsetAsync(master))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the replica of {master.Port} is not in sync after 30 s: {replica}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>What the master knows its replica acknowledged (<c>slave0:…,offset=N,…</c>).</summary>
     private static async Task<long> ReplicaAcknowledgedOffsetAsync(RedisCluster.Node master)

@@ -49,7 +49,7 @@ public static class ClientRegistrationEndpoint
         }
 
         var clientId = "mcp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var secret = method == "none" ? null : Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = method == "none" ? null : System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var name = body.ClientName is { Length: > 0 } given ? ClientMetadataDocuments.Truncate(given) : "Unnamed client";
         await store.SaveClientAsync(new RegisteredClient
@@ -68,8 +68,6 @@ public static class ClientRegistrationEndpoint
 
     private static IResult Error(string code, string description) =>
         Results.Json(new RegistrationError(code, description), RegistrationJson.Default.RegistrationError, statusCode: StatusCodes.Status400BadRequest);
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
 public sealed record RegistrationRequest(

@@ -55,7 +55,7 @@ public static class McpSetup
         };
         using var registered = await http.PostAsJsonAsync("/oauth/register", new { client_name = "load benchmark", redirect_uris = new[] { redirectUri }, token_endpoint_auth_method = "none" });
         var clientId = (await ReadOkAsync(registered, "client registration")).GetProperty("client_id").GetString()!;
-        var verifier = Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var authorize = new Dictionary<string, string>
         {
             ["response_type"] = "code",
@@ -64,7 +64,7 @@ public static class McpSetup
             ["scope"] = "wallet:read wallet:pay",
             ["state"] = "bench",
             ["resource"] = new Uri(server, "/mcp").AbsoluteUri,
-            ["code_challenge"] = Base64Url(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["code_challenge"] = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
             ["code_challenge_method"] = "S256",
         };
         var page = await http.GetStringAsync("/oauth/authorize?" + string.Join('&', authorize.Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value))));
@@ -109,8 +109,6 @@ public static class McpSetup
         var text = await response.Content.ReadAsStringAsync();
         return response.IsSuccessStatusCode ? JsonDocument.Parse(text).RootElement.Clone() : throw new BenchException($"{step} failed ({(int)response.StatusCode}): {text[..Math.Min(text.Length, 300)]}");
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>A sandbox wallet with sats, and an invoice of an outside node to decode.</summary>
     public static async Task<(string AdminKey, string Bolt11)> PrepareSandboxAsync(Uri sandbox)

@@ -169,7 +169,7 @@ public sealed class OAuthConnectionTests(OAuthStack stack) : IClassFixture<OAuth
         Assert.Equal("state-1", result["state"]);
         Assert.Equal(Server.AbsoluteUri.TrimEnd('/'), result["iss"]);
 
-        using var wrongVerifier = await flow.RedeemAsync(clientId, result["code"], verifier: OAuthFlow.Base64Url(new byte[32]));
+        using var wrongVerifier = await flow.RedeemAsync(clientId, result["code"], verifier: System.Buffers.Text.Base64Url.EncodeToString(new byte[32]));
         Assert.Equal(HttpStatusCode.BadRequest, wrongVerifier.StatusCode);
         using var first = await flow.RedeemAsync(clientId, result["code"]);
         var tokens = await first.Content.ReadFromJsonAsync<JsonElement>();

@@ -22,9 +22,9 @@ public sealed class OAuthFlow(Uri server)
 
     public HttpClient Http { get; } = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
 
-    public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
+    public string Verifier { get; } = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    public string Challenge => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
+    public string Challenge => System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
 
     public async Task<string> RegisterAsync(string name = "Test Client", string redirectUri = RedirectUri)
     {
@@ -149,6 +149,4 @@ public sealed class OAuthFlow(Uri server)
         Assert.StartsWith(RedirectUri, redirect.AbsoluteUri);
         return QueryHelpers.ParseQuery(redirect.Query)["code"].ToString();
     }
-
-    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -32,7 +32,7 @@ public sealed class ValidatedAccessTokens(TimeProvider time) : IDisposable
     /// <summary>Middleware: a tool call whose bearer token is kept here gets its principal without validating the token again.</summary>
     public Task TakeKeptAsync(HttpContext context, RequestDelegate next)
     {
-        if (ToolCallAuthentication.IsToolCallPath(context) && BearerToken(context.Request) is { } token
+        if (BearerToken(context.Request) is { } token && ToolCallAuthentication.IsToolCallPath(context)
             && _principals.TryGetValue(Key(token), out Validated? validated) && validated is not null && time.GetUtcNow() < validated.ExpiresAt)
         {
             context.User = validated.Principal;
@@ -46,7 +46,7 @@ public sealed class ValidatedAccessTokens(TimeProvider time) : IDisposable
     public Task KeepValidatedAsync(HttpContext context, RequestDelegate next)
     {
         var now = time.GetUtcNow();
-        if (ToolCallAuthentication.IsToolCallPath(context) && BearerToken(context.Request) is { } token
+        if (BearerToken(context.Request) is { } token && ToolCallAuthentication.IsToolCallPath(context)
             && context.User is { Identity.IsAuthenticated: true } principal && Connections.Identify(principal) is not null
             && principal.GetExpirationDate() is { } expiresAt && expiresAt > now)
         {

@@ -124,6 +124,9 @@ public sealed class RedisSessionStore(
     /// </summary>
     public TimeSpan RecentWindow => TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, IdleTimeout.Ticks / 10));
 
+    /// <summary>Whether what Redis said at <paramref name="confirmedAt"/> still serves a <see cref="SessionFreshness.Recent"/> read (a clock set back never extends it).</summary>
+    private bool ConfirmedRecently(DateTimeOffset confirmedAt, DateTimeOffset now) => now - confirmedAt < RecentWindow && now >= confirmedAt;
+
     /// <summary>How far beyond its idle timeout a write or slide sets a session's expiry: the slide interval and the recent window, in ms.</summary>
     private long ExpiryMarginMs => (long)(SlideInterval + RecentWindow).TotalMilliseconds;
 
@@ -206,7 +209,7 @@ public sealed class RedisSessionStore(
             await listening;
         }
 
-        if (freshness == SessionFreshness.Recent && _listening && cached is not null && now - cached.ConfirmedAt < RecentWindow && now >= cached.ConfirmedAt
+        if (freshness == SessionFreshness.Recent && _listening && cached is not null && ConfirmedRecently(cached.ConfirmedAt, now)
             && Database.IsConnected(RedisKeys.Session(sessionKey)))
         {
             return cached.Session with { LastAccessedAt = now };
@@ -250,7 +253,7 @@ public sealed class RedisSessionStore(
     {
         var now = time.GetUtcNow();
         if (freshness == SessionFreshness.Recent && _unboundTransports.TryGetValue(transportSessionId, out DateTimeOffset confirmedUnbound)
-            && now - confirmedUnbound < RecentWindow && now >= confirmedUnbound && redis.IsConnected)
+            && ConfirmedRecently(confirmedUnbound, now) && redis.IsConnected)
         {
             return null;
         }

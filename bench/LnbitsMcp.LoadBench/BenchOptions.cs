@@ -25,8 +25,8 @@ public sealed record BenchOptions
         YARP, and a second edge, in front of a bare stateless SDK server; the SDK servers answer echo, and
         decode_invoice with our result, canned), loads them with wrk in interleaved rounds and writes the table
         to DIR/<timestamp>.md (default ${BENCH_RESULTS:-~/lnbits-mcp-bench}). --targets loads only the named
-        targets (sdk, server-decode, server-balance, yarp, edge-decode, edge-balance, sdk-decode, yarp-decode,
-        edge-echo, sandbox), e.g. one at a time while a profiler records; ratios and goals need their
+        targets (sdk, server-decode, server-balance, server-oauth-decode, yarp, edge-decode, edge-balance,
+        sdk-decode, yarp-decode, edge-echo, sandbox), e.g. one at a time while a profiler records; ratios and goals need their
         references among them.
         """;
 

@@ -20,15 +20,9 @@ public sealed class ResourceServerGate(
 {
     private HashSet<string>? _payingTools;
 
-    public static bool Guards(PathString path) =>
-        path.StartsWithSegments(McpEndpoints.StreamableHttpPath)
-        || path.StartsWithSegments(McpEndpoints.LegacySsePath)
-        || path.StartsWithSegments(McpEndpoints.LegacyMessagePath)
-        || path.StartsWithSegments(Rest.RestToolEndpoints.Path);
-
     public async Task InvokeAsync(HttpContext context, RequestDelegate next, bool builtInIssuer)
     {
-        if (!Guards(context.Request.Path))
+        if (!ToolCallAuthentication.IsToolCallPath(context))
         {
             await next(context);
             return;

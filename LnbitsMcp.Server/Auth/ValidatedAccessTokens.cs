@@ -32,7 +32,7 @@ public sealed class ValidatedAccessTokens(TimeProvider time) : IDisposable
     /// <summary>Middleware: a tool call whose bearer token is kept here gets its principal without validating the token again.</summary>
     public Task TakeKeptAsync(HttpContext context, RequestDelegate next)
     {
-        if (BearerToken(context.Request) is { } token && ToolCallAuthentication.IsToolCallPath(context)
+        if (ToolCallBearerToken(context) is { } token
             && _principals.TryGetValue(Key(token), out Validated? validated) && validated is not null && time.GetUtcNow() < validated.ExpiresAt)
         {
             context.User = validated.Principal;
@@ -46,7 +46,7 @@ public sealed class ValidatedAccessTokens(TimeProvider time) : IDisposable
     public Task KeepValidatedAsync(HttpContext context, RequestDelegate next)
     {
         var now = time.GetUtcNow();
-        if (BearerToken(context.Request) is { } token && ToolCallAuthentication.IsToolCallPath(context)
+        if (ToolCallBearerToken(context) is { } token
             && context.User is { Identity.IsAuthenticated: true } principal && Connections.Identify(principal) is not null
             && principal.GetExpirationDate() is { } expiresAt && expiresAt > now)
         {
@@ -63,10 +63,12 @@ public sealed class ValidatedAccessTokens(TimeProvider time) : IDisposable
 
     public void Dispose() => _principals.Dispose();
 
-    private static string? BearerToken(HttpRequest request)
+    /// <summary>The bearer token of a request on a tool-call path, else null (the header first: an anonymous call stops there).</summary>
+    private static string? ToolCallBearerToken(HttpContext context)
     {
-        var header = request.Headers.Authorization;
+        var header = context.Request.Headers.Authorization;
         return header.Count == 1 && header[0] is { Length: > 7 } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            && ToolCallAuthentication.IsToolCallPath(context)
             ? value[7..].Trim()
             : null;
     }

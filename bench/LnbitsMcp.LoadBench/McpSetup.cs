@@ -48,6 +48,7 @@ public static class McpSetup
     public static async Task<string> ConnectOAuthAsync(Uri server, Uri lnbits, string adminKey)
     {
         const string redirectUri = "http://127.0.0.1:9/callback";
+        var resource = new Uri(server, "/mcp").AbsoluteUri;
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() })
         {
             BaseAddress = server,
@@ -63,7 +64,7 @@ public static class McpSetup
             ["redirect_uri"] = redirectUri,
             ["scope"] = "wallet:read wallet:pay",
             ["state"] = "bench",
-            ["resource"] = new Uri(server, "/mcp").AbsoluteUri,
+            ["resource"] = resource,
             ["code_challenge"] = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
             ["code_challenge_method"] = "S256",
         };
@@ -92,7 +93,7 @@ public static class McpSetup
             ["redirect_uri"] = redirectUri,
             ["client_id"] = clientId,
             ["code_verifier"] = verifier,
-            ["resource"] = new Uri(server, "/mcp").AbsoluteUri,
+            ["resource"] = resource,
         }));
         return (await ReadOkAsync(redeemed, "token redemption")).GetProperty("access_token").GetString()!;
     }

@@ -114,10 +114,8 @@ public sealed class OAuthFlow(Uri server)
     {
         var clientId = await RegisterAsync(name);
         var result = await ConsentAsync(page, AuthorizeUrl(clientId), wallet);
-        using var response = await RedeemAsync(clientId, result["code"]);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(response.IsSuccessStatusCode, body.ToString());
-        return (clientId, body.GetProperty("access_token").GetString()!, body.GetProperty("refresh_token").GetString()!);
+        var tokens = await RedeemOkAsync(clientId, result["code"]);
+        return (clientId, tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()!);
     }
 
     /// <summary>Register, consent over plain HTTP, redeem: the client id and the token response (access and refresh tokens) of a new connection.</summary>
@@ -125,10 +123,16 @@ public sealed class OAuthFlow(Uri server)
     {
         var clientId = await RegisterAsync();
         var code = await ConsentOverHttpAsync(clientId, wallet);
+        return (clientId, await RedeemOkAsync(clientId, code));
+    }
+
+    /// <summary>Redeems the code, which must succeed: the token response.</summary>
+    private async Task<JsonElement> RedeemOkAsync(string clientId, string code)
+    {
         using var redeemed = await RedeemAsync(clientId, code);
         var tokens = await redeemed.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(redeemed.IsSuccessStatusCode, tokens.ToString());
-        return (clientId, tokens);
+        return tokens;
     }
 
     /// <summary>The connect page driven by plain HTTP with a cookie jar (no browser): GET the page, post the form with its anti-forgery token, follow to the code.</summary>

@@ -9,6 +9,7 @@ public sealed class RedisOAuthStore(IConnectionMultiplexer redis) : IOAuthStore
 {
     // Whether the connection is live (every request asks: a revocation stops its tokens at once); its last use and
     // idle expiry are written at most every TouchInterval, not on every call (each write also grows the append-only file).
+    // Used once the plain read of the last use (TouchConnectionAsync) finds it older than TouchInterval, or none.
     private static readonly LuaScript s_touch = LuaScript.Prepare("""
         local last = redis.call('HGET', @record, 'last')
         if not last then
@@ -21,6 +22,8 @@ public sealed class RedisOAuthStore(IConnectionMultiplexer redis) : IOAuthStore
         redis.call('PEXPIRE', @index, @ttl)
         return 1
         """);
+
+    private const string LastUsedField = "last";
 
     /// <summary>A connection's last use (shown on /connections) and its idle expiry move at most this often.</summary>
     public static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(5);
@@ -108,15 +111,29 @@ public sealed class RedisOAuthStore(IConnectionMultiplexer redis) : IOAuthStore
         return Read(connectionKey, fields);
     }
 
-    public async Task<bool> TouchConnectionAsync(string ownerKey, string connectionKey, DateTimeOffset now, TimeSpan idle, CancellationToken cancellationToken) =>
-        (int)await Database.ScriptEvaluateAsync(s_touch, new
+    /// <summary>
+    /// One <c>HGET</c> of the connection's last use answers a connection used within <see cref="TouchInterval"/> (a
+    /// revoked or expired connection has no record, so none): most calls. Otherwise the touch script checks it and
+    /// writes its last use and expiry.
+    /// </summary>
+    public async Task<bool> TouchConnectionAsync(string ownerKey, string connectionKey, DateTimeOffset now, TimeSpan idle, CancellationToken cancellationToken)
+    {
+        var record = OAuthRedisKeys.Connection(ownerKey, connectionKey);
+        var touchedAfter = (now - TouchInterval).ToUnixTimeMilliseconds();
+        if ((await Database.HashGetAsync(record, LastUsedField)).TryParse(out long lastUsed) && lastUsed > touchedAfter)
         {
-            record = (RedisKey)OAuthRedisKeys.Connection(ownerKey, connectionKey),
+            return true;
+        }
+
+        return (int)await Database.ScriptEvaluateAsync(s_touch, new
+        {
+            record = (RedisKey)record,
             index = (RedisKey)OAuthRedisKeys.OwnerConnections(ownerKey),
             now = now.ToUnixTimeMilliseconds(),
-            touchedAfter = (now - TouchInterval).ToUnixTimeMilliseconds(),
+            touchedAfter,
             ttl = (long)idle.TotalMilliseconds,
         }) == 1;
+    }
 
     public async Task<RefreshRotation> RotateRefreshAsync(string ownerKey, string connectionKey, string expected, string next, DateTimeOffset now, TimeSpan idle, CancellationToken cancellationToken) =>
         (int)await Database.ScriptEvaluateAsync(s_rotate, new
@@ -180,7 +197,7 @@ public sealed class RedisOAuthStore(IConnectionMultiplexer redis) : IOAuthStore
             ClientId = map.GetValueOrDefault("client_id", string.Empty),
             ClientName = map.GetValueOrDefault("client_name", string.Empty),
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(map.GetValueOrDefault("created", "0"), CultureInfo.InvariantCulture)),
-            LastUsedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(map.GetValueOrDefault("last", "0"), CultureInfo.InvariantCulture)),
+            LastUsedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(map.GetValueOrDefault(LastUsedField, "0"), CultureInfo.InvariantCulture)),
             Scopes = map.GetValueOrDefault("scopes", string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries),
             RefreshId = map.GetValueOrDefault("refresh") is { Length: > 0 } refresh ? refresh : null,
         };

@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using LnbitsMcp.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,12 @@ public abstract class WholeAppFixture : IAsyncLifetime
             .CreateAsync<Projects.LnbitsMcp_AppHost>([$"--Redis:DataDirectory={_redisData.FullName}", .. Arguments], cancellation.Token)
             .WaitAsync(s_startTimeout);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var server in builder.Resources.OfType<ProjectResource>()
+            .Where(project => Path.GetFileNameWithoutExtension(project.GetProjectMetadata().ProjectPath) == SleepingThreadPool.ServerProject).ToList())
+        {
+            builder.CreateResourceBuilder(server).WithEnvironment(SleepingThreadPool.Variable, SleepingThreadPool.Value);
+        }
+
         App = await builder.BuildAsync(cancellation.Token).WaitAsync(s_startTimeout);
         await App.StartAsync(cancellation.Token).WaitAsync(s_startTimeout);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("edge", cancellation.Token).WaitAsync(s_startTimeout);

@@ -65,6 +65,7 @@ public sealed partial class ContainerStack(ServiceImages images) : IAsyncLifetim
                 "--env", "Http__AllowedHosts__0=*",
                 "--env", "Http__AllowedOrigins__0=*",
                 "--env", $"ForwardedHeaders__EdgeSecret={_edgeSecret}",
+                "--env", $"{SleepingThreadPool.Variable}={SleepingThreadPool.Value}",
             ], images.Server);
         }
 

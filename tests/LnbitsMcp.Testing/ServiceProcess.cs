@@ -66,6 +66,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        SleepingThreadPool.ApplyToServer(project, start.Environment);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -31,6 +31,7 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
         var master = await fixture.Cluster.MasterOfAsync(RedisKeys.Budget(ledgerKey));
         var replica = (await fixture.Cluster.ReplicasOfAsync(master)).Single();
         await ReplicaInSyncAsync(master); // the shared cluster's replica may still be resyncing after an earlier test (it then reports offset 0)
+        await ConnectionSeesReplicaAsync(RedisKeys.Budget(ledgerKey));
         var offsetBefore = await MasterOffsetAsync(master);
 
         // The replica stops answering for 300 ms: a reservation that did not wait would be back long before it acknowledges.
@@ -51,6 +52,7 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
         var ledger = new RedisPaymentLedger(Connection);
         var ledgerKey = Guid.NewGuid().ToString();
         var master = await fixture.Cluster.MasterOfAsync(RedisKeys.Budget(ledgerKey));
+        await ConnectionSeesReplicaAsync(RedisKeys.Budget(ledgerKey));
         var waitsBefore = await WaitCallsAsync(master);
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
@@ -95,6 +97,28 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
             }
 
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Waits (up to 30 s) until this test's connection sees a healthy replica of <paramref name="key"/>'s master. The
+    /// ledger waits only for replicas its connection knows of (RedisReplication), and a connection opened right after
+    /// the shared cluster was created can hold a view in which the replica is not attached yet, or is still flagged
+    /// as failing: its reservation is then returned at once.
+    /// </summary>
+    private async Task ConnectionSeesReplicaAsync(RedisKey key)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Connection.GetServer(key).ClusterConfiguration?.GetBySlot(key) is not { } master
+            || !master.Children.Any(replica => !replica.IsFail && !replica.IsPossiblyFail))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"after 30 s the connection still sees no healthy replica of the master of slot {Connection.HashSlot(key)}");
+            }
+
+            await Task.Delay(100);
+            await Connection.ConfigureAsync();
         }
     }
 

@@ -29,9 +29,7 @@ public static class RedisReplication
     public static async Task<bool> WaitForReplicaAsync(this IConnectionMultiplexer redis, RedisKey key)
     {
         var server = redis.GetServer(key);
-        if (server.ServerType != ServerType.Cluster
-            || server.ClusterConfiguration?.GetBySlot(key) is not { } master
-            || !master.Children.Any(replica => !replica.IsFail && !replica.IsPossiblyFail))
+        if (!KnowsHealthyReplica(server, key))
         {
             return true;
         }
@@ -39,4 +37,15 @@ public static class RedisReplication
         var queues = s_queues.GetValue(redis, static _ => new ConcurrentDictionary<EndPoint, ReplicaWaitQueue>());
         return await queues.GetOrAdd(server.EndPoint, static (_, master) => new ReplicaWaitQueue(master, WaitTimeout), server).WaitAsync();
     }
+
+    /// <summary>
+    /// Whether this connection's view of the cluster has a healthy replica of <paramref name="key"/>'s master: only
+    /// then does <see cref="WaitForReplicaAsync"/> wait (the view refreshes with the connection's configuration).
+    /// </summary>
+    internal static bool KnowsHealthyReplica(this IConnectionMultiplexer redis, RedisKey key) => KnowsHealthyReplica(redis.GetServer(key), key);
+
+    private static bool KnowsHealthyReplica(IServer server, RedisKey key) =>
+        server.ServerType == ServerType.Cluster
+        && server.ClusterConfiguration?.GetBySlot(key) is { } master
+        && master.Children.Any(replica => !replica.IsFail && !replica.IsPossiblyFail);
 }

@@ -102,15 +102,14 @@ public sealed class RedisClusterPaymentLedgerTests(RedisClusterFixture fixture) 
 
     /// <summary>
     /// Waits (up to 30 s) until this test's connection sees a healthy replica of <paramref name="key"/>'s master. The
-    /// ledger waits only for replicas its connection knows of (RedisReplication), and a connection opened right after
-    /// the shared cluster was created can hold a view in which the replica is not attached yet, or is still flagged
-    /// as failing: its reservation is then returned at once.
+    /// ledger waits only for replicas its connection knows of (<see cref="RedisReplication.KnowsHealthyReplica"/>), and a
+    /// connection opened right after the shared cluster was created can hold a view in which the replica is not attached
+    /// yet, or is still flagged as failing: its reservation is then returned at once.
     /// </summary>
     private async Task ConnectionSeesReplicaAsync(RedisKey key)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Connection.GetServer(key).ClusterConfiguration?.GetBySlot(key) is not { } master
-            || !master.Children.Any(replica => !replica.IsFail && !replica.IsPossiblyFail))
+        while (!Connection.KnowsHealthyReplica(key))
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -59,13 +59,13 @@ public static class McpServerExtensions
             .WithRequestFilters(filters => filters
                 .AddCallToolFilter(ToolCallFilter.Create)
                 .AddListToolsFilter(ReadOnlyToolMarker.Create))
-            .WithTools<SessionTools>(ToolJson.Options)
-            .WithTools<ConfigurationTools>(ToolJson.Options)
-            .WithTools<WalletTools>(ToolJson.Options)
-            .WithTools<InvoiceTools>(ToolJson.Options)
-            .WithTools<PaymentTools>(ToolJson.Options)
-            .WithTools<L402Tools>(ToolJson.Options)
-            .WithTools<LimitTools>(ToolJson.Options);
+            .WithToolsOf<SessionTools>(ToolJson.Options)
+            .WithToolsOf<ConfigurationTools>(ToolJson.Options)
+            .WithToolsOf<WalletTools>(ToolJson.Options)
+            .WithToolsOf<InvoiceTools>(ToolJson.Options)
+            .WithToolsOf<PaymentTools>(ToolJson.Options)
+            .WithToolsOf<L402Tools>(ToolJson.Options)
+            .WithToolsOf<LimitTools>(ToolJson.Options);
     }
 
     /// <summary>

@@ -30,9 +30,13 @@ public static class FactoryMadeTools
 
             builder.Services.AddSingleton(services => method.IsStatic
                 ? McpServerTool.Create(method, options: new() { Services = services, SerializerOptions = serializerOptions })
-                : McpServerTool.Create(method, request => factory(request.Services ?? services, null), new() { Services = services, SerializerOptions = serializerOptions }));
+                : McpServerTool.Create(method, request => factory(CallServices(request.Services), null), new() { Services = services, SerializerOptions = serializerOptions }));
         }
 
         return builder;
     }
+
+    /// <summary>The call's own services: a tool's scoped dependencies (the call's context) must never come from the root provider.</summary>
+    private static IServiceProvider CallServices(IServiceProvider? services) =>
+        services ?? throw new InvalidOperationException("A tool call came without its services; the tool cannot be made.");
 }

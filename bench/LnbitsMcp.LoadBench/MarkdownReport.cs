@@ -29,7 +29,7 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
         }
 
         Line();
-        WriteGoals(summaries, scale);
+        WriteGoals(samples, summaries, scale);
         WriteSameResult(summaries);
         if (scale is not null)
         {
@@ -52,16 +52,21 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
         return _text.ToString();
     }
 
-    private void WriteGoals(IReadOnlyList<Summary> summaries, SessionScaleResult? scale)
+    private void WriteGoals(IReadOnlyList<Sample> samples, IReadOnlyList<Summary> summaries, SessionScaleResult? scale)
     {
         Line("## Goals (issue 15)");
         Line();
-        Line("| goal | measured | reached |");
-        Line("|---|---|---|");
+        Line("Reached or not by the medians of the rounds, as the issue asks; beside them each round's own ratio (ours and its reference ran in the same round) "
+            + "and in how many rounds the goal was reached. For the c=1 p50 of get_wallet_balance a round's figure is its p50 ÷ that round's bound.");
+        Line();
+        Line("| goal | measured (medians) | each round (reached in) | reached |");
+        Line("|---|---|---|---|");
         if (Find(summaries, "server-decode", 16) is { } direct && Find(summaries, "sdk", 16) is { } sdk)
         {
-            Goal("server + Redis, decode_invoice, c=16: ≥ 0.5× the bare SDK's rps", $"{direct.Rps / sdk.Rps:F2}×", direct.Rps / sdk.Rps >= 0.5);
-            Goal("… and ≤ 2× its CPU per request", $"{direct.TotalCpu / sdk.TotalCpu:F2}× ({direct.TotalCpu:F0} vs {sdk.TotalCpu:F0} µs)", direct.TotalCpu / sdk.TotalCpu <= 2);
+            Goal("server + Redis, decode_invoice, c=16: ≥ 0.5× the bare SDK's rps", $"{direct.Rps / sdk.Rps:F2}×",
+                GoalRounds.Describe(samples, 16, GoalRounds.Ratio("server-decode", "sdk", Rps, r => r >= 0.5)), direct.Rps / sdk.Rps >= 0.5);
+            Goal("… and ≤ 2× its CPU per request", $"{direct.TotalCpu / sdk.TotalCpu:F2}× ({direct.TotalCpu:F0} vs {sdk.TotalCpu:F0} µs)",
+                GoalRounds.Describe(samples, 16, GoalRounds.Ratio("server-decode", "sdk", s => s.TotalCpu, r => r <= 2)), direct.TotalCpu / sdk.TotalCpu <= 2);
         }
 
         foreach (var c in options.Connections.Where(c => c > 1))
@@ -73,12 +78,14 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
 
             if (Find(summaries, "edge-decode", c) is { } decode)
             {
-                Goal($"edge → servers + Redis, decode_invoice, c={c}: ≥ 0.8× YARP → bare SDK", $"{decode.Rps / yarp.Rps:F2}×", decode.Rps / yarp.Rps >= 0.8);
+                Goal($"edge → servers + Redis, decode_invoice, c={c}: ≥ 0.8× YARP → bare SDK", $"{decode.Rps / yarp.Rps:F2}×",
+                    GoalRounds.Describe(samples, c, GoalRounds.Ratio("edge-decode", "yarp", Rps, r => r >= 0.8)), decode.Rps / yarp.Rps >= 0.8);
             }
 
             if (Find(summaries, "edge-balance", c) is { } balance)
             {
-                Goal($"edge → servers + Redis, get_wallet_balance, c={c}: ≥ 0.5× YARP → bare SDK", $"{balance.Rps / yarp.Rps:F2}×", balance.Rps / yarp.Rps >= 0.5);
+                Goal($"edge → servers + Redis, get_wallet_balance, c={c}: ≥ 0.5× YARP → bare SDK", $"{balance.Rps / yarp.Rps:F2}×",
+                    GoalRounds.Describe(samples, c, GoalRounds.Ratio("edge-balance", "yarp", Rps, r => r >= 0.5)), balance.Rps / yarp.Rps >= 0.5);
             }
         }
 
@@ -86,19 +93,21 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
         {
             if (Find(summaries, "edge-decode", 1) is { } decode1)
             {
-                Goal("c=1 p50 through the edge, decode_invoice: ≤ 2× YARP's p50", $"{decode1.P50Ms:F2} ms vs {yarp1.P50Ms:F2} ms ({decode1.P50Ms / yarp1.P50Ms:F2}×)", decode1.P50Ms <= 2 * yarp1.P50Ms);
+                Goal("c=1 p50 through the edge, decode_invoice: ≤ 2× YARP's p50", $"{decode1.P50Ms:F2} ms vs {yarp1.P50Ms:F2} ms ({decode1.P50Ms / yarp1.P50Ms:F2}×)",
+                    GoalRounds.Describe(samples, 1, GoalRounds.Ratio("edge-decode", "yarp", P50, r => r <= 2)), decode1.P50Ms <= 2 * yarp1.P50Ms);
             }
 
             if (Find(summaries, "edge-balance", 1) is { } balance1 && Find(summaries, "sandbox", 1) is { } sandbox1)
             {
                 var bound = (2 * yarp1.P50Ms) + sandbox1.P50Ms;
-                Goal("c=1 p50 through the edge, get_wallet_balance: ≤ 2× YARP's p50 + the sandbox's", $"{balance1.P50Ms:F2} ms vs {bound:F2} ms (2 × {yarp1.P50Ms:F2} + {sandbox1.P50Ms:F2})", balance1.P50Ms <= bound);
+                Goal("c=1 p50 through the edge, get_wallet_balance: ≤ 2× YARP's p50 + the sandbox's", $"{balance1.P50Ms:F2} ms vs {bound:F2} ms (2 × {yarp1.P50Ms:F2} + {sandbox1.P50Ms:F2})",
+                    GoalRounds.Describe(samples, 1, BalanceP50AgainstBound, "× the bound"), balance1.P50Ms <= bound);
             }
         }
 
         foreach (var (sessions, used, _) in scale?.Memory ?? [])
         {
-            Goal($"≤ 1 KB of Redis per idle session ({sessions:N0} sessions)", $"{used / (double)sessions:F0} B", used / (double)sessions <= 1024);
+            Goal($"≤ 1 KB of Redis per idle session ({sessions:N0} sessions)", $"{used / (double)sessions:F0} B", "measured once", used / (double)sessions <= 1024);
         }
 
         if (scale is not null && scale.Memory.Count > 0)
@@ -113,7 +122,7 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
                     var cpu = b.TotalCpu / a.TotalCpu;
                     var rps = b.Rps / a.Rps;
                     Goal($"per-call cost flat from 10 to {scale.Memory[^1].Sessions:N0} live sessions ({a.Target.Label[(a.Target.Label.IndexOf(':') + 2)..]}, c=16)",
-                        $"CPU/req {a.TotalCpu:F0} → {b.TotalCpu:F0} µs ({cpu:F2}×), rps {rps:F2}×", cpu <= 1.15 && rps >= 0.85);
+                        $"CPU/req {a.TotalCpu:F0} → {b.TotalCpu:F0} µs ({cpu:F2}×), rps {rps:F2}×", "two phases, not interleaved", cpu <= 1.15 && rps >= 0.85);
                 }
             }
         }
@@ -197,7 +206,18 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
     private static string Ratio(double value, double? reference) =>
         reference is > 0 ? (value / reference.Value).ToString("F2", s_invariant) + "×" : string.Empty;
 
-    private void Goal(string goal, string measured, bool reached) => Line($"| {goal} | {measured} | {(reached ? "yes" : "**no**")} |");
+    private void Goal(string goal, string measured, string eachRound, bool reached) => Line($"| {goal} | {measured} | {eachRound} | {(reached ? "yes" : "**no**")} |");
+
+    private static double Rps(Sample sample) => sample.Result.RequestsPerSecond;
+
+    private static double P50(Sample sample) => sample.Result.P50Ms;
+
+    /// <summary>A round's <c>get_wallet_balance</c> p50 through the edge ÷ that round's bound (2 × YARP's p50 + the sandbox's).</summary>
+    private static (double Value, bool Reached)? BalanceP50AgainstBound(Func<string, Sample?> of) =>
+        of("edge-balance") is { } balance && of("yarp") is { } yarp && of("sandbox") is { } sandbox
+            && (2 * P50(yarp)) + P50(sandbox) is var bound && bound > 0
+            ? (P50(balance) / bound, P50(balance) <= bound)
+            : null;
 
     private void Line(string text = "") => _text.AppendLine(text);
 

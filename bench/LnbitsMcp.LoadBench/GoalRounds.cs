@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace LnbitsMcp.LoadBench;
+
+/// <summary>
+/// A goal measured round by round. The rounds interleave the targets, so ours and its reference ran in the same
+/// round and each round gives a ratio of its own. Shown beside the verdict on the medians, so that a reader sees
+/// how near its line a goal sits and whether the rounds agree on it.
+/// </summary>
+public static class GoalRounds
+{
+    /// <summary>
+    /// The goal's measure in every round in which the targets it needs ran, and in how many of those rounds the goal
+    /// was reached, e.g. <c>0.83×, 0.66×, 0.65× (1 of 3)</c>; empty when no round had them. <paramref name="measure"/>
+    /// is given a round's sample of a target by name and returns the measure and whether it reaches the goal, or
+    /// null when a target it needs is missing.
+    /// </summary>
+    public static string Describe(
+        IReadOnlyList<Sample> samples,
+        int connections,
+        Func<Func<string, Sample?>, (double Value, bool Reached)?> measure,
+        string unit = "×")
+    {
+        var values = new List<(double Value, bool Reached)>();
+        foreach (var round in samples.Select(s => s.Round).Distinct().Order())
+        {
+            Sample? Of(string name) => samples.FirstOrDefault(s => s.Round == round && s.Connections == connections && s.Target.Name == name);
+            if (measure(Of) is { } value)
+            {
+                values.Add(value);
+            }
+        }
+
+        return values.Count == 0
+            ? string.Empty
+            : $"{string.Join(", ", values.Select(v => v.Value.ToString("F2", CultureInfo.InvariantCulture) + unit))} ({values.Count(v => v.Reached)} of {values.Count})";
+    }
+
+    /// <summary>Ours ÷ the reference by <paramref name="metric"/>, reached when <paramref name="reaches"/> says so.</summary>
+    public static Func<Func<string, Sample?>, (double Value, bool Reached)?> Ratio(
+        string ours, string reference, Func<Sample, double> metric, Func<double, bool> reaches) =>
+        of => of(ours) is { } a && of(reference) is { } b && metric(b) > 0
+            ? (metric(a) / metric(b), reaches(metric(a) / metric(b)))
+            : null;
+}

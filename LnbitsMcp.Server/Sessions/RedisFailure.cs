@@ -4,10 +4,21 @@ namespace LnbitsMcp.Server.Sessions;
 
 /// <summary>
 /// Redis could not answer: no connection, a node down, a cluster slot without a master
-/// (<c>CLUSTERDOWN</c>), or a timeout (which StackExchange.Redis reports as a <see cref="TimeoutException"/>,
-/// not a <see cref="RedisException"/>). Callers answer <c>service_unavailable</c> or go on without Redis.
+/// (<c>CLUSTERDOWN</c>), a timeout (which StackExchange.Redis reports as a <see cref="TimeoutException"/>,
+/// not a <see cref="RedisException"/>), or a write refused because a failover just made its node a replica.
+/// Callers answer <c>service_unavailable</c> or go on without Redis.
 /// </summary>
 public static class RedisFailure
 {
-    public static bool Is(Exception exception) => exception is RedisException or RedisTimeoutException;
+    public static bool Is(Exception exception) => exception is RedisException or RedisTimeoutException || IsRefusedByReplica(exception);
+
+    /// <summary>
+    /// After a failover, until StackExchange.Redis refreshes its map of the cluster's slots, it may still route a
+    /// slot's writes to the old master, now a replica (a killed master that came back rejoins as one). It refuses
+    /// to send them and throws a plain <see cref="RedisCommandException"/> ("Command cannot be issued to a
+    /// replica"), which it also uses for commands that can never run (several slots in one command, a disabled
+    /// command): only this message is the passing state of a failover; the others stay faults of ours.
+    /// </summary>
+    private static bool IsRefusedByReplica(Exception exception) =>
+        exception is RedisCommandException && exception.Message.StartsWith("Command cannot be issued to a replica", StringComparison.Ordinal);
 }

@@ -39,7 +39,7 @@ public static class GoalRounds
     /// <summary>Ours ÷ the reference by <paramref name="metric"/>, reached when <paramref name="reaches"/> says so.</summary>
     public static Func<Func<string, Sample?>, (double Value, bool Reached)?> Ratio(
         string ours, string reference, Func<Sample, double> metric, Func<double, bool> reaches) =>
-        of => of(ours) is { } a && of(reference) is { } b && metric(b) > 0
-            ? (metric(a) / metric(b), reaches(metric(a) / metric(b)))
+        of => of(ours) is { } a && of(reference) is { } b && metric(b) > 0 && metric(a) / metric(b) is var ratio
+            ? (ratio, reaches(ratio))
             : null;
 }

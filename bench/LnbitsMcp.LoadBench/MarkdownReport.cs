@@ -64,9 +64,9 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
         if (Find(summaries, "server-decode", 16) is { } direct && Find(summaries, "sdk", 16) is { } sdk)
         {
             Goal("server + Redis, decode_invoice, c=16: ≥ 0.5× the bare SDK's rps", $"{direct.Rps / sdk.Rps:F2}×",
-                GoalRounds.Describe(samples, 16, GoalRounds.Ratio("server-decode", "sdk", Rps, r => r >= 0.5)), direct.Rps / sdk.Rps >= 0.5);
+                GoalRounds.Describe(samples, 16, GoalRounds.Ratio("server-decode", "sdk", Rps, AtLeastHalf)), AtLeastHalf(direct.Rps / sdk.Rps));
             Goal("… and ≤ 2× its CPU per request", $"{direct.TotalCpu / sdk.TotalCpu:F2}× ({direct.TotalCpu:F0} vs {sdk.TotalCpu:F0} µs)",
-                GoalRounds.Describe(samples, 16, GoalRounds.Ratio("server-decode", "sdk", s => s.TotalCpu, r => r <= 2)), direct.TotalCpu / sdk.TotalCpu <= 2);
+                GoalRounds.Describe(samples, 16, GoalRounds.Ratio("server-decode", "sdk", s => s.TotalCpu, AtMostTwice)), AtMostTwice(direct.TotalCpu / sdk.TotalCpu));
         }
 
         foreach (var c in options.Connections.Where(c => c > 1))
@@ -79,13 +79,13 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
             if (Find(summaries, "edge-decode", c) is { } decode)
             {
                 Goal($"edge → servers + Redis, decode_invoice, c={c}: ≥ 0.8× YARP → bare SDK", $"{decode.Rps / yarp.Rps:F2}×",
-                    GoalRounds.Describe(samples, c, GoalRounds.Ratio("edge-decode", "yarp", Rps, r => r >= 0.8)), decode.Rps / yarp.Rps >= 0.8);
+                    GoalRounds.Describe(samples, c, GoalRounds.Ratio("edge-decode", "yarp", Rps, AtLeastFourFifths)), AtLeastFourFifths(decode.Rps / yarp.Rps));
             }
 
             if (Find(summaries, "edge-balance", c) is { } balance)
             {
                 Goal($"edge → servers + Redis, get_wallet_balance, c={c}: ≥ 0.5× YARP → bare SDK", $"{balance.Rps / yarp.Rps:F2}×",
-                    GoalRounds.Describe(samples, c, GoalRounds.Ratio("edge-balance", "yarp", Rps, r => r >= 0.5)), balance.Rps / yarp.Rps >= 0.5);
+                    GoalRounds.Describe(samples, c, GoalRounds.Ratio("edge-balance", "yarp", Rps, AtLeastHalf)), AtLeastHalf(balance.Rps / yarp.Rps));
             }
         }
 
@@ -94,12 +94,12 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
             if (Find(summaries, "edge-decode", 1) is { } decode1)
             {
                 Goal("c=1 p50 through the edge, decode_invoice: ≤ 2× YARP's p50", $"{decode1.P50Ms:F2} ms vs {yarp1.P50Ms:F2} ms ({decode1.P50Ms / yarp1.P50Ms:F2}×)",
-                    GoalRounds.Describe(samples, 1, GoalRounds.Ratio("edge-decode", "yarp", P50, r => r <= 2)), decode1.P50Ms <= 2 * yarp1.P50Ms);
+                    GoalRounds.Describe(samples, 1, GoalRounds.Ratio("edge-decode", "yarp", P50, AtMostTwice)), AtMostTwice(decode1.P50Ms / yarp1.P50Ms));
             }
 
             if (Find(summaries, "edge-balance", 1) is { } balance1 && Find(summaries, "sandbox", 1) is { } sandbox1)
             {
-                var bound = (2 * yarp1.P50Ms) + sandbox1.P50Ms;
+                var bound = BalanceP50Bound(yarp1.P50Ms, sandbox1.P50Ms);
                 Goal("c=1 p50 through the edge, get_wallet_balance: ≤ 2× YARP's p50 + the sandbox's", $"{balance1.P50Ms:F2} ms vs {bound:F2} ms (2 × {yarp1.P50Ms:F2} + {sandbox1.P50Ms:F2})",
                     GoalRounds.Describe(samples, 1, BalanceP50AgainstBound, "× the bound"), balance1.P50Ms <= bound);
             }
@@ -208,6 +208,16 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
 
     private void Goal(string goal, string measured, string eachRound, bool reached) => Line($"| {goal} | {measured} | {eachRound} | {(reached ? "yes" : "**no**")} |");
 
+    // The goals' lines, each used for the medians and for every round.
+    private static bool AtLeastHalf(double ratio) => ratio >= 0.5;
+
+    private static bool AtLeastFourFifths(double ratio) => ratio >= 0.8;
+
+    private static bool AtMostTwice(double ratio) => ratio <= 2;
+
+    /// <summary>What <c>get_wallet_balance</c>'s c=1 p50 through the edge may take: 2 × YARP's p50 + the sandbox's.</summary>
+    private static double BalanceP50Bound(double yarpP50, double sandboxP50) => (2 * yarpP50) + sandboxP50;
+
     private static double Rps(Sample sample) => sample.Result.RequestsPerSecond;
 
     private static double P50(Sample sample) => sample.Result.P50Ms;
@@ -215,7 +225,7 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
     /// <summary>A round's <c>get_wallet_balance</c> p50 through the edge ÷ that round's bound (2 × YARP's p50 + the sandbox's).</summary>
     private static (double Value, bool Reached)? BalanceP50AgainstBound(Func<string, Sample?> of) =>
         of("edge-balance") is { } balance && of("yarp") is { } yarp && of("sandbox") is { } sandbox
-            && (2 * P50(yarp)) + P50(sandbox) is var bound && bound > 0
+            && BalanceP50Bound(P50(yarp), P50(sandbox)) is var bound && bound > 0
             ? (P50(balance) / bound, P50(balance) <= bound)
             : null;
 

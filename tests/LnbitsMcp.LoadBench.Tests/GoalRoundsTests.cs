@@ -5,7 +5,7 @@ namespace LnbitsMcp.LoadBench.Tests;
 public sealed class GoalRoundsTests
 {
     [Fact]
-    public void Each_round_gives_its_own_ratio_in_round_order_and_the_rounds_that_reached_the_goal_are_counted()
+    public void EachRoundGivesItsOwnRatioInRoundOrderAndTheRoundsThatReachedTheGoalAreCounted()
     {
         var samples = new[]
         {
@@ -20,7 +20,7 @@ public sealed class GoalRoundsTests
     }
 
     [Fact]
-    public void A_round_without_the_reference_and_samples_at_other_connection_counts_are_left_out()
+    public void ARoundWithoutTheReferenceAndSamplesAtOtherConnectionCountsAreLeftOut()
     {
         var samples = new[]
         {
@@ -35,7 +35,7 @@ public sealed class GoalRoundsTests
     }
 
     [Fact]
-    public void No_round_with_both_targets_gives_nothing_to_show()
+    public void NoRoundWithBothTargetsGivesNothingToShow()
     {
         var samples = new[] { Samples.Of("sdk", 16, round: 1, rps: 1000) };
 

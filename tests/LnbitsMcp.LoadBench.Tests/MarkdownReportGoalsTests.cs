@@ -7,7 +7,7 @@ public sealed class MarkdownReportGoalsTests
     private static readonly BenchOptions s_options = new() { Rounds = 3, Connections = [1, 16] };
 
     [Fact]
-    public void A_goal_missed_by_the_medians_shows_the_rounds_that_reached_it()
+    public void AGoalMissedByTheMediansShowsTheRoundsThatReachedIt()
     {
         // edge ÷ YARP by round: 0.90, 0.70, 0.75; the medians: 750 ÷ 1000 = 0.75, below 0.8.
         var samples = new[]
@@ -23,7 +23,7 @@ public sealed class MarkdownReportGoalsTests
     }
 
     [Fact]
-    public void The_balance_p50_goal_shows_each_rounds_p50_against_that_rounds_bound()
+    public void TheBalanceP50GoalShowsEachRoundsP50AgainstThatRoundsBound()
     {
         // Bounds: 2 × 0.30 + 0.10 = 0.70 ms and 2 × 0.40 + 0.10 = 0.90 ms; balance p50 0.63 and 0.99 ms.
         var samples = new[]

@@ -9,6 +9,8 @@ namespace Microsoft.Extensions.Hosting;
 /// calls from the operator). Spans below a recorded span are recorded. Work nobody asked for — health
 /// probes, Redis PINGs, periodic counts, key-ring refreshes — starts no trace: it is only recorded in
 /// memory, and <see cref="FailedBackgroundSpanProcessor"/> exports such a root span when it fails.
+/// Requests to <c>/health</c> and <c>/alive</c> (a load balancer's or the edge's probes) are not recorded at all:
+/// ASP.NET Core gives its request span the <c>url.path</c> tag before it is sampled.
 /// </summary>
 public sealed class RequestRootSampler : Sampler
 {
@@ -21,7 +23,7 @@ public sealed class RequestRootSampler : Sampler
         // Not Consumer: YARP's periodic health probing starts its traces as consumer spans.
         if (samplingParameters.Kind == ActivityKind.Server)
         {
-            return s_sample;
+            return IsHealthProbe(samplingParameters.Tags) ? s_drop : s_sample;
         }
 
         var parent = samplingParameters.ParentContext;
@@ -32,4 +34,21 @@ public sealed class RequestRootSampler : Sampler
 
         return (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? s_sample : s_drop;
     }
+
+    private static bool IsHealthProbe(IEnumerable<KeyValuePair<string, object?>>? tags)
+    {
+        foreach (var (name, value) in tags ?? [])
+        {
+            if (name == "url.path")
+            {
+                return value is string path && (IsUnder(path, Extensions.HealthEndpointPath) || IsUnder(path, Extensions.AlivenessEndpointPath));
+            }
+        }
+
+        return false;
+    }
+
+    // "/health" and "/health/…", as PathString.StartsWithSegments matches them (ignoring case), not "/healthy".
+    private static bool IsUnder(string path, string segment) =>
+        path.StartsWith(segment, StringComparison.OrdinalIgnoreCase) && (path.Length == segment.Length || path[segment.Length] == '/');
 }

@@ -192,18 +192,24 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OnlyTheLastTwoThousandQuickAnswersAreKept()
+    public async Task AtMostTwoThousandQuickAnswersAreKeptAndAtLeastTheLastThousand()
     {
         using var store = Store(_redis.Connection);
+        var primingIds = new List<string>();
         for (var i = 0; i < LocalEventStreams.MaxAnswered + 500; i++)
         {
             var writer = await store.CreateStreamAsync(Stream("mcp-session-7", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            await writer.WriteEventAsync(Priming());
+            primingIds.Add((await writer.WriteEventAsync(Priming())).EventId!);
             await writer.WriteEventAsync(Answer(i, "x"));
             await writer.DisposeAsync();
         }
 
-        Assert.Equal(LocalEventStreams.MaxAnswered, store.LocalStreams);
+        Assert.InRange(store.LocalStreams, LocalEventStreams.MaxAnswered / 2, LocalEventStreams.MaxAnswered);
+        foreach (var recent in new[] { primingIds.Count - 1, primingIds.Count - (LocalEventStreams.MaxAnswered / 2) })
+        {
+            var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(primingIds[recent]).AsTask().WaitAsync(s_timeout))!);
+            Assert.Equal("x", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
+        }
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -19,10 +19,11 @@ namespace LnbitsMcp.Server.Mcp;
 public sealed class LocalEventStreams
 {
     /// <summary>
-    /// How many quickly answered streams are kept for a resume on this instance, at most (and at least half as many,
-    /// the latest): 10–20 s of answers at 100 calls a second. Few on purpose: answers kept longer outlive the young garbage collections and make the
-    /// collector's full (gen 2) work per call (10 000 kept halved a server's throughput under load). Each is
-    /// kept encoded, one byte array per event, which the collector moves far faster than message objects.
+    /// How many quickly answered streams are kept for a resume on this instance, at most (and at least half as
+    /// many, the latest): 10–20 s of answers at 100 calls a second. Few on purpose: answers kept longer outlive
+    /// the young garbage collections and make the collector's full (gen 2) work per call (10 000 kept halved a
+    /// server's throughput under load). Each is kept encoded, one byte array per event, which the collector
+    /// moves far faster than message objects.
     /// </summary>
     public const int MaxAnswered = 2_000;
 

@@ -92,7 +92,7 @@ public sealed partial class ToolCallFilter(
         {
             outcome = ToolErrorCodes.InternalError;
             activity?.SetTag(TelemetryNames.ErrorCodeTag, ToolErrorCodes.InternalError);
-            LogToolFault(logger, toolName, call.SessionHint, error.GetType().Name);
+            LogToolFault(logger, toolName, call.SessionHint, FaultSite.Of(error));
             return ToolResults.Error(new ToolException(ToolErrorCodes.InternalError,
                 $"The server failed unexpectedly. If this was a payment, check get_payment_status before trying again. Trace id: {Activity.Current?.TraceId.ToString() ?? "n/a"}."));
         }

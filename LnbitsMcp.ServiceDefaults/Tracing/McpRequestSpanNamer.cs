@@ -5,7 +5,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Names an HTTP request span after the MCP message it carried (tags set by <see cref="McpSpanNames.Tag"/>)
-/// when it ends — after the ASP.NET Core instrumentation has given it its route name.
+/// when it ends — after ASP.NET Core has given it its route name.
 /// </summary>
 public sealed class McpRequestSpanNamer : BaseProcessor<Activity>
 {

@@ -205,9 +205,16 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
             .Distinct()];
 
     /// <param name="sessionIds">the sessions to call (null: the client's own transport-bound session)</param>
-    /// <summary>The servers' log lines about tools that failed unexpectedly (what they threw), for a failure message.</summary>
+    /// <summary>
+    /// What the servers' log says their tools threw (both kinds of fault: Redis unavailable, answered
+    /// service_unavailable, and the rest, answered internal_error), each kind once with its count, for a failure message.
+    /// </summary>
     private string Faults() =>
-        string.Join('\n', (stack.A.Output + "\n" + stack.B.Output).Split('\n').Where(line => line.Contains("unexpectedly", StringComparison.Ordinal)).Take(20));
+        string.Join('\n', (stack.A.Output + "\n" + stack.B.Output).Split('\n')
+            .Where(line => line.Contains("failed unexpectedly with", StringComparison.Ordinal))
+            .Select(line => line[line.IndexOf("Tool ", StringComparison.Ordinal)..].Split(" (session")[0].Trim())
+            .GroupBy(fault => fault)
+            .Select(kind => $"{kind.Count()} × {kind.Key}"));
 
     private static async Task LoadAsync(McpClient client, IReadOnlyList<string?> sessionIds, ConcurrentBag<string> outcomes, CancellationToken stop)
     {

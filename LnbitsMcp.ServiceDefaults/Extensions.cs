@@ -20,7 +20,8 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
-    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+    /// <summary>ASP.NET Core's activity source: its request spans.</summary>
+    internal const string AspNetCoreSource = "Microsoft.AspNetCore";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -65,6 +66,10 @@ public static class Extensions
         builder.AddOpenTelemetryExporters();
         return builder;
     }
+
+    /// <summary><c>/health</c>, <c>/alive</c> and what is below them (segment by segment, ignoring case): the probes.</summary>
+    internal static bool IsHealthPath(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath) || path.StartsWithSegments(AlivenessEndpointPath);
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -9,11 +9,9 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public sealed class McpRequestSpanNamer : BaseProcessor<Activity>
 {
-    private const string AspNetCoreSource = "Microsoft.AspNetCore";
-
     public override void OnEnd(Activity data)
     {
-        if (data.Source.Name == AspNetCoreSource && McpSpanNames.SpanName(data) is { } name)
+        if (data.Source.Name == Extensions.AspNetCoreSource && McpSpanNames.SpanName(data) is { } name)
         {
             data.DisplayName = name;
         }

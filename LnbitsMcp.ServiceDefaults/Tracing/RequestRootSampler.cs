@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -41,14 +42,10 @@ public sealed class RequestRootSampler : Sampler
         {
             if (name == "url.path")
             {
-                return value is string path && (IsUnder(path, Extensions.HealthEndpointPath) || IsUnder(path, Extensions.AlivenessEndpointPath));
+                return value is string path && path.StartsWith('/') && Extensions.IsHealthPath(new PathString(path));
             }
         }
 
         return false;
     }
-
-    // "/health" and "/health/…", as PathString.StartsWithSegments matches them (ignoring case), not "/healthy".
-    private static bool IsUnder(string path, string segment) =>
-        path.StartsWith(segment, StringComparison.OrdinalIgnoreCase) && (path.Length == segment.Length || path[segment.Length] == '/');
 }

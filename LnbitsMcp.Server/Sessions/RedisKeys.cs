@@ -19,8 +19,8 @@ namespace LnbitsMcp.Server.Sessions;
 /// <item>No key is written by every user's calls (a hot key on one node): a global figure is
 /// sharded, as <see cref="LiveSessions"/> is.</item>
 /// </list>
-/// Single-key names from before these rules (<see cref="DataProtectionKeys"/>, the edge's routes) are
-/// only ever used by single-key commands and keep their names.
+/// Single-key names from before these rules (<see cref="DataProtectionKeys"/> and the lock beside it, the edge's
+/// routes) are only ever used by single-key commands and keep their names.
 /// </summary>
 public static class RedisKeys
 {
@@ -28,6 +28,9 @@ public static class RedisKeys
 
     /// <summary>The Data Protection key ring (one list, read and appended by single-key commands).</summary>
     public const string DataProtectionKeys = Prefix + "data-protection-keys";
+
+    /// <summary>Held by an instance while it loads the key ring at startup (<see cref="DataProtectionKeyAgreement"/>; single-key commands).</summary>
+    public const string DataProtectionKeysLock = DataProtectionKeys + ":lock";
 
     /// <summary>Shards of the live-sessions index: a session is counted in the shard of its key's first hex digit.</summary>
     public const int LiveSessionShards = 16;

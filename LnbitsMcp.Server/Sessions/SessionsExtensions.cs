@@ -63,16 +63,27 @@ public static class SessionsExtensions
             options.AsyncTimeout = 5000;
             options.SyncTimeout = 5000;
         });
-        builder.Services.AddDataProtection().SetApplicationName("lnbits-mcp");
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<IServiceProvider>((options, services) => options.XmlRepository =
-                new RedisXmlRepository(() => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), RedisKeys.DataProtectionKeys));
+        builder.Services.AddRedisDataProtection();
         builder.Services.AddSingleton<SessionDocumentSerializer>();
         builder.Services.AddSingleton<ISessionStore, RedisSessionStore>();
         builder.Services.AddSingleton<IPaymentLedger, RedisPaymentLedger>();
         builder.Services.AddSingleton<IConfirmationTokens, RedisConfirmationTokens>();
         builder.Services.AddSingleton<IPaymentApprovalStore, RedisPaymentApprovalStore>();
         builder.Services.AddSingleton<ISessionMigrationHandler, RedisSessionMigrationHandler>();
+    }
+
+    /// <summary>
+    /// Data Protection with its key ring in Redis, shared by every instance, which agree on one key when they start
+    /// (<see cref="DataProtectionKeyAgreement"/>, started before every other hosted service).
+    /// </summary>
+    public static IServiceCollection AddRedisDataProtection(this IServiceCollection services)
+    {
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DataProtectionKeyAgreement>());
+        services.AddDataProtection().SetApplicationName("lnbits-mcp");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IServiceProvider>((options, provider) => options.XmlRepository =
+                new RedisXmlRepository(() => provider.GetRequiredService<IConnectionMultiplexer>().GetDatabase(), RedisKeys.DataProtectionKeys));
+        return services;
     }
 
     public static IHostApplicationBuilder AddLnbitsClient(this IHostApplicationBuilder builder)

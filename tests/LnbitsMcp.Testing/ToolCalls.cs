@@ -19,9 +19,29 @@ public static class ToolCalls
     }
 
     /// <summary>Calls a tool that must fail with <paramref name="code"/>; returns the error object.</summary>
-    public static async Task<JsonElement> CallErrorAsync(this McpClient client, string tool, string code, object? arguments = null)
+    public static async Task<JsonElement> CallErrorAsync(this McpClient client, string tool, string code, object? arguments = null) =>
+        ErrorOf(await client.CallRawAsync(tool, arguments), tool, code);
+
+    /// <summary>
+    /// Calls a read-only tool until it fails, which must be with <paramref name="code"/> within <paramref name="within"/>;
+    /// returns the error object. Right after Redis stops, an instance still answers a read from a copy of the session it
+    /// confirmed within the last second (<c>RedisSessionStore.RecentWindow</c>) if it has not yet seen its connection go.
+    /// </summary>
+    public static async Task<JsonElement> CallUntilErrorAsync(this McpClient client, string tool, string code, TimeSpan within, object? arguments = null)
     {
+        var deadline = DateTime.UtcNow + within;
         var result = await client.CallRawAsync(tool, arguments);
+        while (result.IsError != true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            result = await client.CallRawAsync(tool, arguments);
+        }
+
+        return ErrorOf(result, tool, code);
+    }
+
+    private static JsonElement ErrorOf(CallToolResult result, string tool, string code)
+    {
         Assert.True(result.IsError == true, $"{tool} should have failed with {code} but returned: {Text(result)}");
         var error = result.StructuredContent!.Value.GetProperty("error");
         Assert.Equal(code, error.GetProperty("code").GetString());

@@ -77,7 +77,7 @@ public sealed class FailoverTests : IAsyncLifetime
         await client.CallOkAsync("configure_lnbits", new { session_id = id, lnbits_url = _sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
 
         await _redis.StopAsync();
-        var down = await client.CallErrorAsync("get_wallet_balance", "service_unavailable", new { session_id = id });
+        var down = await client.CallUntilErrorAsync("get_wallet_balance", "service_unavailable", TimeSpan.FromSeconds(10), new { session_id = id });
         await client.CallOkAsync("decode_invoice", new { bolt11 = (await _sandbox.ExternalInvoiceAsync(1)).Bolt11 });
         await _redis.RestartAsync();
 

@@ -23,7 +23,7 @@ public sealed class RedisOutageTraceTests : IAsyncLifetime
         await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
 
         await _stack.Redis.StopAsync();
-        await client.CallErrorAsync("get_wallet_balance", "service_unavailable");
+        await client.CallUntilErrorAsync("get_wallet_balance", "service_unavailable", within: TimeSpan.FromSeconds(10));
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         CapturedSpan? toolSpan = null;

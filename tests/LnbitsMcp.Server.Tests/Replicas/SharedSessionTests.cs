@@ -1,3 +1,4 @@
+using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Testing;
 
 namespace LnbitsMcp.Server.Tests.Replicas;
@@ -22,6 +23,15 @@ public abstract class SharedSessionContract
     protected abstract ServiceProcess A { get; }
 
     protected abstract ServiceProcess B { get; }
+
+    [Fact]
+    public async Task InstancesStartedTogetherOnAnEmptyRedisSealWithOneDataProtectionKey()
+    {
+        var dump = await Redis.DumpAsync();
+
+        Assert.Single(dump, value => value.StartsWith("<key id=", StringComparison.Ordinal));
+        Assert.DoesNotContain(RedisKeys.DataProtectionKeysLock, dump);
+    }
 
     [Fact]
     public async Task ASessionCreatedOnOneInstanceIsUsedOnTheOtherBySessionId()

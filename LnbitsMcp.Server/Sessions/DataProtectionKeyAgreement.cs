@@ -100,7 +100,7 @@ public sealed partial class DataProtectionKeyAgreement(
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Data Protection key agreement skipped: Redis did not answer ({Exception}); the key ring is loaded when first needed")]
+        Message = "Data Protection key agreement: skipped, Redis did not answer ({Exception}); the key ring is loaded when first needed")]
     private static partial void LogRedisUnavailable(ILogger logger, string exception);
 
     [LoggerMessage(Level = LogLevel.Warning,
@@ -108,6 +108,6 @@ public sealed partial class DataProtectionKeyAgreement(
     private static partial void LogLockNotFree(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Data Protection key ring not loaded at startup ({Exception}); it is loaded when first needed")]
+        Message = "Data Protection key agreement: the key ring was not loaded at startup ({Exception}); it is loaded when first needed")]
     private static partial void LogKeyRingNotLoaded(ILogger logger, string exception);
 }

@@ -94,26 +94,4 @@ public sealed class ApprovalsAreAuditedWithTheSessionHint : IAsyncLifetime
     }
 
     private static string Tag(KeyValuePair<string, object?>[] tags, string name) => tags.Single(t => t.Key == name).Value as string ?? "";
-
-    /// <summary>Formatted log lines of one server.</summary>
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturedLogs owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Lines.Enqueue(formatter(state, exception));
-        }
-    }
 }

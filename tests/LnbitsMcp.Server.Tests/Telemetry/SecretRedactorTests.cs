@@ -70,6 +70,19 @@ public sealed class SecretRedactorTests
     }
 
     [Fact]
+    public void APasswordExpiresWithItsLifetimeAndIsMaskedAgainOnceRegisteredAgain()
+    {
+        var password = $"gone soon {Guid.NewGuid():N}!";
+        SecretRedactor.Register(password, TimeSpan.Zero);
+
+        Assert.Equal($"login with {password}", SecretRedactor.Redact($"login with {password}"));
+
+        SecretRedactor.Register(password, TimeSpan.FromMinutes(5));
+
+        Assert.Equal("login with ***", SecretRedactor.Redact($"login with {password}"));
+    }
+
+    [Fact]
     public void JsonEscapedSecretsAreMasked()
     {
         var key = Guid.NewGuid().ToString("N");

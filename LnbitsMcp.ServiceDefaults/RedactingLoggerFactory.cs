@@ -60,7 +60,7 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner, Func<string, st
                         continue;
                     }
 
-                    if (SecretNames.IsSecret(key) && value?.ToString() is { Length: > 0 } raw)
+                    if (SecretNames.IsSecretTelemetryName(key) && value?.ToString() is { Length: > 0 } raw)
                     {
                         message = message.Replace(raw, SecretNames.Mask, StringComparison.Ordinal);
                     }

@@ -43,6 +43,32 @@ public static partial class SecretNames
         return s_lookup.Contains(normalized[..length]);
     }
 
+    /// <summary>
+    /// <see cref="IsSecret"/> for the names of span tags and log attributes, asked for each of them on every request: those
+    /// names are the same string instances each time (constants, a log template's parsed names), so answers are kept by
+    /// reference, for the first <see cref="MaxKeptAnswers"/> names; a lookup of one is cheaper than reading the name.
+    /// Not for names from a request's content (new strings each time): use <see cref="IsSecret"/>.
+    /// </summary>
+    public static bool IsSecretTelemetryName(string name)
+    {
+        if (s_answers.TryGetValue(name, out var secret))
+        {
+            return secret;
+        }
+
+        secret = IsSecret(name);
+        if (Volatile.Read(ref s_answerCount) < MaxKeptAnswers && s_answers.TryAdd(name, secret))
+        {
+            Interlocked.Increment(ref s_answerCount);
+        }
+
+        return secret;
+    }
+
+    private const int MaxKeptAnswers = 1024;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_answers = new(ReferenceEqualityComparer.Instance);
+    private static int s_answerCount;
+
     /// <summary>Longer than every secret name without its separators.</summary>
     private const int MaxNameLength = 64;
 
@@ -72,7 +98,7 @@ public static partial class SecretNames
     {
         null => null,
         string { Length: 0 } => value,
-        _ when IsSecret(name) => Mask,
+        _ when IsSecretTelemetryName(name) => Mask,
         string text => scrub(text),
         IEnumerable<string?> texts => ScrubEach(texts, scrub),
         _ => value,

@@ -118,8 +118,15 @@ public sealed class SecretRedactorTests
     [InlineData("mcp.tool.name", false)]
     [InlineData("session.", false)]
     [InlineData("", false)]
-    public void NamesAreSecretByTheirLastSegmentWithoutSeparators(string name, bool secret) =>
+    public void NamesAreSecretByTheirLastSegmentWithoutSeparators(string name, bool secret)
+    {
         Assert.Equal(secret, Microsoft.Extensions.Hosting.SecretNames.IsSecret(name));
+
+        // The telemetry names' answers, kept by reference: the same, asked first and again, also for an equal name that is another string.
+        Assert.Equal(secret, Microsoft.Extensions.Hosting.SecretNames.IsSecretTelemetryName(name));
+        Assert.Equal(secret, Microsoft.Extensions.Hosting.SecretNames.IsSecretTelemetryName(name));
+        Assert.Equal(secret, Microsoft.Extensions.Hosting.SecretNames.IsSecretTelemetryName(new string(name.AsSpan())));
+    }
 
     [Fact]
     public void SecretNamedJsonPropertiesAndQueryParametersAreMaskedWithoutRegistration()

@@ -94,8 +94,7 @@ public sealed partial class DataProtectionKeyAgreement(
         }
         catch (Exception exception) when (RedisFailure.Is(exception))
         {
-            // It expires by itself after LockLifetime.
-            LogRedisUnavailable(logger, exception.GetType().Name);
+            LogLockNotReleased(logger, exception.GetType().Name, LockLifetime.TotalSeconds);
         }
     }
 
@@ -106,6 +105,10 @@ public sealed partial class DataProtectionKeyAgreement(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Data Protection key agreement: the lock was not free within {Seconds} s; loading the key ring without it")]
     private static partial void LogLockNotFree(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Data Protection key agreement: the lock was not released ({Exception}); it expires by itself within {Seconds} s")]
+    private static partial void LogLockNotReleased(ILogger logger, string exception, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Data Protection key agreement: the key ring was not loaded at startup ({Exception}); it is loaded when first needed")]

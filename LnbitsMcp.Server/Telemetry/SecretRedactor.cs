@@ -241,15 +241,21 @@ public static class SecretRedactor
 
     private static void RemoveExpired(long now)
     {
+        var complexRemoved = false;
         foreach (var set in new[] { s_tokens, s_complex })
         {
             foreach (var (value, expires) in set)
             {
                 if (expires <= now && set.TryRemove(KeyValuePair.Create(value, expires)) && set == s_complex)
                 {
-                    RebuildComplexKeys();
+                    complexRemoved = true;
                 }
             }
+        }
+
+        if (complexRemoved)
+        {
+            RebuildComplexKeys();
         }
     }
 

@@ -55,7 +55,9 @@ public static class McpServerExtensions
                 options.ServerInfo = new() { Name = "lnbits-mcp", Title = "LNbits wallet", Version = ServerVersion.Current };
                 options.ServerInstructions = ServerInstructions.Text;
             })
-            .WithMessageFilters(filters => filters.AddIncomingFilter(ToolCallParamsGuard.Create))
+            .WithMessageFilters(filters => filters
+                .AddIncomingFilter(ToolCallParamsGuard.Create)
+                .AddOutgoingFilter(DirectToolResults.Create))
             .WithRequestFilters(filters => filters
                 .AddCallToolFilter(ToolCallFilter.Create)
                 .AddListToolsFilter(ReadOnlyToolMarker.Create))

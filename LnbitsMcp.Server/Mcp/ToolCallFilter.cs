@@ -67,7 +67,7 @@ public sealed partial class ToolCallFilter(
 
             var result = await next(request, cancellationToken);
             TagSession(call, span, logScope);
-            return result;
+            return DirectToolResults.Defer(request, result);
         }
         catch (ToolException error)
         {

@@ -33,8 +33,7 @@ public static class ServerApplication
         builder.AddRestTools();
 
         var app = builder.Build();
-        app.UseJsonErrors();
-        app.UseRedactionScope();
+        app.UseJsonErrors(SecretRedactor.BeginScope); // one redaction scope per request: values its tool calls meet are scrubbed from its later lines too
         app.UseForwardedHeadersTrust();
         app.UseRequestGuards();
         app.UseCallerAuth();

@@ -38,10 +38,13 @@ public static partial class RequestGuards
     /// <summary>
     /// Outermost: an unhandled exception anywhere behind it is answered 500 with a JSON-RPC error body
     /// and nothing else (no stack trace, no echoed headers, also in Development where the developer
-    /// exception page would show them); the exception goes to the log.
+    /// exception page would show them); the exception goes to the log. <paramref name="requestScope"/>, when
+    /// given, is opened for the whole request, that log line included (one async layer for both: each layer
+    /// costs every request a state machine and a continuation).
     /// </summary>
-    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseJsonErrors(this IApplicationBuilder app, Func<IDisposable>? requestScope = null) => app.Use(async (context, next) =>
     {
+        using var scope = requestScope?.Invoke();
         try
         {
             await next(context);
@@ -60,32 +63,38 @@ public static partial class RequestGuards
     private static partial void LogUnhandled(ILogger logger, string method, string path, string exceptionType, Exception exception);
 
     /// <summary>Answers 403 for a foreign Host or Origin and 413 for a body over the limit; health endpoints are exempt.</summary>
-    public static IApplicationBuilder UseRequestGuards(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static IApplicationBuilder UseRequestGuards(this IApplicationBuilder app)
     {
-        var options = context.RequestServices.GetRequiredService<IOptions<RequestGuardOptions>>().Value;
-        var path = context.Request.Path;
-        if (path.StartsWithSegments(Extensions.HealthEndpointPath) || path.StartsWithSegments(Extensions.AlivenessEndpointPath))
+        // The options are read once: they are bound at startup (IOptions, not a monitor), and resolving them from
+        // each request's services was a lookup per request.
+        var configured = app.ApplicationServices.GetRequiredService<IOptions<RequestGuardOptions>>();
+        return app.Use((context, next) =>
         {
+            var options = configured.Value;
+            var path = context.Request.Path;
+            if (path.StartsWithSegments(Extensions.HealthEndpointPath) || path.StartsWithSegments(Extensions.AlivenessEndpointPath))
+            {
+                return next(context);
+            }
+
+            if (!HostIsAllowed(context.Request.Host, options) || !OriginIsAllowed(context.Request, options))
+            {
+                return WriteJsonRpcErrorAsync(context, StatusCodes.Status403Forbidden, "Forbidden: this Host or Origin is not allowed (DNS rebinding protection).");
+            }
+
+            if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+            {
+                return WriteJsonRpcErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body too large: the limit is {options.MaxRequestBodyBytes} bytes.");
+            }
+
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            }
+
             return next(context);
-        }
-
-        if (!HostIsAllowed(context.Request.Host, options) || !OriginIsAllowed(context.Request, options))
-        {
-            return WriteJsonRpcErrorAsync(context, StatusCodes.Status403Forbidden, "Forbidden: this Host or Origin is not allowed (DNS rebinding protection).");
-        }
-
-        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
-        {
-            return WriteJsonRpcErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body too large: the limit is {options.MaxRequestBodyBytes} bytes.");
-        }
-
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = options.MaxRequestBodyBytes;
-        }
-
-        return next(context);
-    });
+        });
+    }
 
     /// <summary>
     /// Allowed: the configured names, loopback names, and any IP literal — DNS rebinding needs a
@@ -93,14 +102,26 @@ public static partial class RequestGuards
     /// </summary>
     public static bool HostIsAllowed(HostString host, RequestGuardOptions options)
     {
-        var allowed = options.AllowedHosts.Count == 0 ? RequestGuardOptions.DefaultHosts : [.. options.AllowedHosts, .. RequestGuardOptions.DefaultHosts];
-        if (allowed.Contains("*") || System.Net.IPAddress.TryParse(host.Host.Trim('[', ']'), out _))
+        if (options.AllowedHosts.Contains("*") || System.Net.IPAddress.TryParse(host.Host.Trim('[', ']'), out _))
         {
             return true;
         }
 
         var name = host.Host;
-        return !string.IsNullOrEmpty(name) && allowed.Any(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
+        return !string.IsNullOrEmpty(name) && (Names(options.AllowedHosts, name) || Names(RequestGuardOptions.DefaultHosts, name));
+    }
+
+    private static bool Names(IReadOnlyList<string> hosts, string name)
+    {
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            if (string.Equals(hosts[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool OriginIsAllowed(HttpRequest request, RequestGuardOptions options)

@@ -20,30 +20,32 @@ public sealed class ResourceServerGate(
 {
     private HashSet<string>? _payingTools;
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next, bool builtInIssuer)
+    /// <summary>
+    /// Requests that carry no bearer token pass (or are challenged in mode <c>required</c>) without an async layer of
+    /// their own: an anonymous tool call then costs no state machine or continuation here.
+    /// </summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next, bool builtInIssuer)
     {
         if (!ToolCallAuthentication.IsToolCallPath(context))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
-        var metadata = urls.ResourceMetadata(context.Request);
-        var header = context.Request.Headers.Authorization.ToString();
-        var hasBearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-        var user = context.User;
-        if (!hasBearer)
+        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            if (options.Value.Mode == AuthMode.Required)
-            {
-                await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: false, "This server needs an OAuth access token: connect through its authorization server.");
-                return;
-            }
-
-            await next(context);
-            return;
+            return options.Value.Mode == AuthMode.Required
+                ? BearerChallenge.UnauthorizedAsync(context, urls.ResourceMetadata(context.Request), invalidToken: false,
+                    "This server needs an OAuth access token: connect through its authorization server.")
+                : next(context);
         }
 
+        return CheckBearerAsync(context, next, builtInIssuer);
+    }
+
+    private async Task CheckBearerAsync(HttpContext context, RequestDelegate next, bool builtInIssuer)
+    {
+        var metadata = urls.ResourceMetadata(context.Request);
+        var user = context.User;
         if (user.Identity?.IsAuthenticated != true)
         {
             await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: true, "The bearer token is invalid or expired.");

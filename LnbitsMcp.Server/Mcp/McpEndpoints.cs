@@ -204,9 +204,10 @@ public static class McpEndpoints
     }
 
     internal static bool IsJson(string? contentType) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-        && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+        string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase) // what MCP clients send: no parse needed
+        || (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The request delegate the SDK mapped for <paramref name="method"/> <paramref name="route"/> (the REST route runs it in process too).</summary>
     internal static RequestDelegate FindSdkHandler(WebApplication app, string route, string method)

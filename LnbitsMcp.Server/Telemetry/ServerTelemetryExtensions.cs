@@ -32,11 +32,4 @@ public static class ServerTelemetryExtensions
         builder.Services.ConfigureHttpClientDefaults(http => http.RedactLoggedHeaders(_ => true));
         return builder;
     }
-
-    /// <summary>One redaction scope per request: values the request's tool calls meet are scrubbed from its later lines too.</summary>
-    public static IApplicationBuilder UseRedactionScope(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        using var scope = SecretRedactor.BeginScope();
-        await next(context);
-    });
 }

@@ -41,7 +41,7 @@ public sealed partial class ToolCallFilter(
         call.ToolName = toolName;
         var activity = Activity.Current;
         var span = activity is null ? null : spans.Follow(activity, toolName);
-        var logScope = new Dictionary<string, object?> { [TelemetryNames.ToolNameTag] = toolName, [TelemetryNames.SessionTag] = null };
+        var logScope = new ToolCallLogScope(toolName);
         using var scope = logger.BeginScope(logScope);
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
@@ -237,7 +237,7 @@ public sealed partial class ToolCallFilter(
         return null;
     }
 
-    private static void TagSession(ToolCallContext call, ToolSpanEnricher.ToolSpan? span, Dictionary<string, object?> logScope)
+    private static void TagSession(ToolCallContext call, ToolSpanEnricher.ToolSpan? span, ToolCallLogScope logScope)
     {
         if (call.SessionHint is not { } hint)
         {
@@ -250,7 +250,7 @@ public sealed partial class ToolCallFilter(
         }
 
         Activity.Current?.SetTag(TelemetryNames.SessionTag, hint);
-        logScope[TelemetryNames.SessionTag] = hint;
+        logScope.SessionHint = hint;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tool {ToolName} answered {ErrorCode} (session {SessionHint})")]

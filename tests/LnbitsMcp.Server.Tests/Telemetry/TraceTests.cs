@@ -60,6 +60,31 @@ public sealed class TraceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALogLineOfAToolCallCarriesTheToolNameAndSessionHintInItsScope()
+    {
+        var wallet = await _stack.Sandbox.CreateWalletAsync("scoped", 10);
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        var hint = (await client.CallOkAsync("get_session_info")).GetProperty("session_hint").GetString();
+
+        await client.CallErrorAsync("decode_invoice", "invalid_invoice", new { bolt11 = "lnbc1notaninvoice" }); // the filter logs the error code inside the call's scope
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string? line = null;
+        while (line is null && DateTime.UtcNow < deadline)
+        {
+            line = _stack.Capture.Logs().FirstOrDefault(l => l.Contains($"Tool decode_invoice answered invalid_invoice (session {hint})", StringComparison.Ordinal));
+            await Task.Delay(200);
+        }
+
+        Assert.NotNull(line);
+        Assert.Contains(" scope mcp.tool.name=decode_invoice", line, StringComparison.Ordinal);
+        Assert.Contains($" scope lnbits_mcp.session={hint}", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ToolCallsPaymentsAndSessionsAreMetrics()
     {
         var wallet = await _stack.Sandbox.CreateWalletAsync("metered", 1_000);

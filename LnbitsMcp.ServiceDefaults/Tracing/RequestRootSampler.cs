@@ -19,12 +19,16 @@ public sealed class RequestRootSampler : Sampler
     private static readonly SamplingResult s_recordOnly = new(SamplingDecision.RecordOnly);
     private static readonly SamplingResult s_drop = new(SamplingDecision.Drop);
 
+    /// <summary>The name ASP.NET Core gives its request span (the activity it starts for every request it hosts).</summary>
+    internal const string AspNetCoreRequestSpanName = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
+
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
     {
         // Not Consumer: YARP's periodic health probing starts its traces as consumer spans.
         if (samplingParameters.Kind == ActivityKind.Server)
         {
-            return IsHealthProbe(samplingParameters.Tags) ? s_drop : s_sample;
+            // Only ASP.NET Core's request span can be a probe's; the MCP SDK's server spans are not asked for their tags.
+            return samplingParameters.Name == AspNetCoreRequestSpanName && IsHealthProbe(samplingParameters.Tags) ? s_drop : s_sample;
         }
 
         var parent = samplingParameters.ParentContext;

@@ -30,6 +30,10 @@ public sealed class RequestRootSamplerTests
         Assert.Equal(SamplingDecision.Drop, Decide(ActivityKind.Server, ("http.request.method", "GET"), ("url.path", path)));
 
     [Fact]
+    public void AnotherServerSpanIsRecordedWithoutReadingItsTags() =>
+        Assert.Equal(SamplingDecision.RecordAndSample, Decide(ActivityKind.Server, "tools/call decode_invoice", default, ("url.path", "/health")));
+
+    [Fact]
     public void ARequestWithoutTagsIsRecorded() =>
         Assert.Equal(SamplingDecision.RecordAndSample, Decide(ActivityKind.Server));
 
@@ -51,11 +55,15 @@ public sealed class RequestRootSamplerTests
         Assert.Equal(SamplingDecision.Drop, Decide(ActivityKind.Client, parent));
     }
 
+    /// <summary>A span named as ASP.NET Core names its request span.</summary>
     private SamplingDecision Decide(ActivityKind kind, params (string Name, object? Value)[] tags) =>
         Decide(kind, default, tags);
 
     private SamplingDecision Decide(ActivityKind kind, ActivityContext parent, params (string Name, object? Value)[] tags) =>
+        Decide(kind, "Microsoft.AspNetCore.Hosting.HttpRequestIn", parent, tags);
+
+    private SamplingDecision Decide(ActivityKind kind, string name, ActivityContext parent, params (string Name, object? Value)[] tags) =>
         _sampler.ShouldSample(new SamplingParameters(
-            parent, ActivityTraceId.CreateRandom(), "span", kind,
+            parent, ActivityTraceId.CreateRandom(), name, kind,
             tags.Length == 0 ? null : tags.Select(t => KeyValuePair.Create(t.Name, t.Value)))).Decision;
 }

@@ -10,7 +10,18 @@ namespace LnbitsMcp.Server.Sessions;
 /// </summary>
 public static class RedisFailure
 {
-    public static bool Is(Exception exception) => exception is RedisException or RedisTimeoutException || IsRefusedByReplica(exception);
+    public static bool Is(Exception exception) =>
+        exception is RedisException or RedisTimeoutException || IsRefusedByReplica(exception) || IsUnsentCommand(exception);
+
+    /// <summary>
+    /// A command StackExchange.Redis could not send. With <see cref="BacklogPolicy.FailFast"/> a command that meets its
+    /// node's connection down at the moment of writing (a master failing over, its slot still mapped to it) is
+    /// cancelled, not failed: its task ends canceled, and awaiting it throws a <see cref="TaskCanceledException"/>
+    /// that carries no token. Every cancellation our code asks for carries one (a request's, a timeout's), so a
+    /// token-less one is this.
+    /// </summary>
+    private static bool IsUnsentCommand(Exception exception) =>
+        exception is TaskCanceledException { CancellationToken.CanBeCanceled: false };
 
     /// <summary>
     /// After a failover, until StackExchange.Redis refreshes its map of the cluster's slots, it may still route a

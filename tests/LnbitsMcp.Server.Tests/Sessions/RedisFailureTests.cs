@@ -32,4 +32,34 @@ public sealed class RedisFailureTests
     [Theory]
     [MemberData(nameof(Faults))]
     public void ACommandThatCanNeverRunAndOtherExceptionsStayFaults(Exception exception) => Assert.False(RedisFailure.Is(exception));
+
+    /// <summary>
+    /// What awaiting a command StackExchange.Redis cancelled throws (its task completed with <c>TrySetCanceled()</c>: the
+    /// command met its node's connection down while writing, under the fail-fast backlog policy). Seen once in a few
+    /// dozen runs of the cluster failover test, as an <c>internal_error</c> of <c>get_session_info</c>.
+    /// </summary>
+    [Fact]
+    public async Task ACommandCancelledWithoutATokenIsAFailureOfRedis()
+    {
+        var command = new TaskCompletionSource<RedisResult>();
+        command.TrySetCanceled();
+
+        var thrown = await Assert.ThrowsAsync<TaskCanceledException>(() => command.Task);
+
+        Assert.True(RedisFailure.Is(thrown));
+    }
+
+    /// <summary>A cancellation someone asked for (a request's token, a timeout of ours) is never taken for Redis.</summary>
+    [Fact]
+    public async Task ACancellationWithATokenStaysACancellation()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var delay = await Assert.ThrowsAsync<TaskCanceledException>(() => Task.Delay(TimeSpan.FromSeconds(5), cancelled.Token));
+        var operation = Assert.Throws<OperationCanceledException>(() => cancelled.Token.ThrowIfCancellationRequested());
+
+        Assert.False(RedisFailure.Is(delay));
+        Assert.False(RedisFailure.Is(operation));
+    }
 }

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.Server.Tests.Telemetry;
 
@@ -27,13 +26,9 @@ public sealed class L402LeakTests : IAsyncLifetime
     [Fact]
     public async Task NeitherTheTokenNorThePreimageReachesTelemetryOrRedis()
     {
-        var wallet = await _stack.Sandbox.CreateWalletAsync("l402-leak", 10_000);
         var invoice = await _stack.Sandbox.ExternalInvoiceAsync(7);
         await using var paywall = await FixedTokenPaywall.StartAsync(invoice.Bolt11, invoice.PaymentHash);
-        await using var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
-            new McpClientOptions { ProtocolVersion = "2025-11-25" });
-        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        await using var client = await _stack.ConfiguredClientThroughEdgeAsync("l402-leak", 10_000);
 
         await client.CallOkAsync("pay_l402", new { url = paywall.Url.AbsoluteUri, max_sats = 10, dry_run = true });
         var paid = await client.CallOkAsync("pay_l402", new { url = paywall.Url.AbsoluteUri, max_sats = 10 });

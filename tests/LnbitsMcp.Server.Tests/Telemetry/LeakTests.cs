@@ -37,9 +37,7 @@ public sealed class LeakTests : IAsyncLifetime
         await using var echo = await EchoingLnbits.StartAsync();
         var secrets = new List<string> { wallet.AdminKey, wallet.InvoiceKey, Password, bearer };
 
-        await using var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
-            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+        await using var client = await _stack.ConnectThroughEdgeAsync();
         secrets.Add(client.SessionId!);
         var lnbitsUrl = sandbox.Url.AbsoluteUri;
         var sessionId = (await client.CallOkAsync("create_session")).GetProperty("session_id").GetString()!;

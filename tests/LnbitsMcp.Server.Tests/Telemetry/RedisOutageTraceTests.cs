@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LnbitsMcp.Testing;
-using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.Server.Tests.Telemetry;
 
@@ -16,11 +15,7 @@ public sealed class RedisOutageTraceTests : IAsyncLifetime
     [Fact]
     public async Task AToolCallDuringARedisOutageIsAnErrorSpan()
     {
-        var wallet = await _stack.Sandbox.CreateWalletAsync("outage", 1_000);
-        await using var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
-            new McpClientOptions { ProtocolVersion = "2025-11-25" }).WaitAsync(ToolCalls.Timeout);
-        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        await using var client = await _stack.ConfiguredClientThroughEdgeAsync("outage", 1_000);
 
         await _stack.Redis.StopAsync();
         await client.CallUntilErrorAsync("get_wallet_balance", "service_unavailable", within: TimeSpan.FromSeconds(10));

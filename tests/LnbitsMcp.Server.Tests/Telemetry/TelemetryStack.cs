@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LnbitsMcp.Edge;
 using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
+using ModelContextProtocol.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -53,6 +54,29 @@ public sealed class TelemetryStack : IAsyncDisposable
             .Select(span => span.TraceId)
             .ToHashSet();
         return all.Where(span => traces.Contains(span.TraceId)).ToList();
+    }
+
+    /// <summary>An MCP client connected to this stack's edge, speaking <paramref name="protocolVersion"/> (null: the SDK's default revision).</summary>
+    public Task<McpClient> ConnectThroughEdgeAsync(string? protocolVersion = "2025-11-25") =>
+        McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(EdgeUrl, "/mcp") }),
+            new McpClientOptions { ProtocolVersion = protocolVersion }).WaitAsync(ToolCalls.Timeout);
+
+    /// <summary>A client through the edge whose session is configured with the admin key of a new sandbox wallet holding <paramref name="balanceSat"/>.</summary>
+    public async Task<McpClient> ConfiguredClientThroughEdgeAsync(string walletName, long balanceSat)
+    {
+        var wallet = await Sandbox.CreateWalletAsync(walletName, balanceSat);
+        var client = await ConnectThroughEdgeAsync();
+        try
+        {
+            await client.CallOkAsync("configure_lnbits", new { lnbits_url = Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>How many <c>/health</c> requests the server has answered (the edge's active health checks).</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LnbitsMcp.Testing;
-using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.Server.Tests.Telemetry;
 
@@ -42,7 +41,7 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
     [InlineData(null)]         // the SDK's default revision sends Mcp-Method / Mcp-Name
     public async Task AToolCallThroughTheEdgeIsARootSpanNamedByMethodAndTool(string? protocolVersion)
     {
-        await using var client = await ConnectThroughEdgeAsync(protocolVersion);
+        await using var client = await _stack.ConnectThroughEdgeAsync(protocolVersion);
         var invoice = await _stack.Sandbox.ExternalInvoiceAsync(21);
 
         await client.CallOkAsync("decode_invoice", new { bolt11 = invoice.Bolt11 });
@@ -59,7 +58,7 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
     [Fact]
     public async Task OtherMethodsNameTheirSpansToo()
     {
-        await using var client = await ConnectThroughEdgeAsync("2025-11-25");
+        await using var client = await _stack.ConnectThroughEdgeAsync("2025-11-25");
         await client.ListToolsAsync().AsTask().WaitAsync(ToolCalls.Timeout);
 
         await _stack.Capture.WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "initialize" && s.Tag("mcp.method.name") == "initialize");
@@ -69,9 +68,7 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
     [Fact]
     public async Task ARefusedPaymentIsNotAnErrorSpan()
     {
-        var wallet = await _stack.Sandbox.CreateWalletAsync("refused", 1_000);
-        await using var client = await ConnectThroughEdgeAsync("2025-11-25");
-        await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
+        await using var client = await _stack.ConfiguredClientThroughEdgeAsync("refused", 1_000);
         var overTheLimit = await _stack.Sandbox.ExternalInvoiceAsync(150_000);
 
         await client.CallErrorAsync("pay_invoice", "limit_exceeded", new { bolt11 = overTheLimit.Bolt11 });
@@ -81,11 +78,6 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
         Assert.NotEqual(ActivityStatusCode.Error, toolSpan.StatusCode);
         Assert.Null(toolSpan.Tag("error.type"));
     }
-
-    private async Task<McpClient> ConnectThroughEdgeAsync(string? protocolVersion) =>
-        await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
-            new McpClientOptions { ProtocolVersion = protocolVersion }).WaitAsync(ToolCalls.Timeout);
 
     internal static bool IsRequestTo(CapturedSpan span, Uri host) =>
         span.Source == "Microsoft.AspNetCore" && span.Tag("server.port") == host.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,5 +1,4 @@
 using LnbitsMcp.Testing;
-using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.Server.Tests.Telemetry;
 
@@ -15,7 +14,7 @@ public sealed class TraceTests : IAsyncLifetime
     [Fact]
     public async Task AToolCallThroughTheEdgeIsOneTraceTaggedWithTheSessionHint()
     {
-        await using var client = await ConfiguredClientThroughEdgeAsync("traced", 321);
+        await using var client = await _stack.ConfiguredClientThroughEdgeAsync("traced", 321);
         var hint = (await client.CallOkAsync("get_session_info")).GetProperty("session_hint").GetString();
 
         await Task.Delay(TimeSpan.FromSeconds(1.2)); // past the second in which a read-only call may use the instance's copy of its session
@@ -58,7 +57,7 @@ public sealed class TraceTests : IAsyncLifetime
     [Fact]
     public async Task ALogLineOfAToolCallCarriesTheToolNameAndSessionHintInItsScope()
     {
-        await using var client = await ConfiguredClientThroughEdgeAsync("scoped", 10);
+        await using var client = await _stack.ConfiguredClientThroughEdgeAsync("scoped", 10);
         var hint = (await client.CallOkAsync("get_session_info")).GetProperty("session_hint").GetString();
 
         await client.CallErrorAsync("decode_invoice", "invalid_invoice", new { bolt11 = "lnbc1notaninvoice" }); // the filter logs the error code inside the call's scope
@@ -79,7 +78,7 @@ public sealed class TraceTests : IAsyncLifetime
     [Fact]
     public async Task ToolCallsPaymentsAndSessionsAreMetrics()
     {
-        await using var client = await ConfiguredClientThroughEdgeAsync("metered", 1_000);
+        await using var client = await _stack.ConfiguredClientThroughEdgeAsync("metered", 1_000);
         await client.CallErrorAsync("get_payments", "invalid_argument", new { limit = 0 });
         await client.CallOkAsync("pay_invoice", new { bolt11 = (await _stack.Sandbox.ExternalInvoiceAsync(3)).Bolt11 });
 
@@ -101,24 +100,6 @@ public sealed class TraceTests : IAsyncLifetime
         Assert.Contains(metrics, m => m.Name == "lnbits_mcp.edge.session_routes");
     }
 
-    /// <summary>An MCP client through the edge (2025-11-25, one MCP session) whose session is configured with a new sandbox wallet.</summary>
-    private async Task<McpClient> ConfiguredClientThroughEdgeAsync(string walletName, long balanceSat)
-    {
-        var wallet = await _stack.Sandbox.CreateWalletAsync(walletName, balanceSat);
-        var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(_stack.EdgeUrl, "/mcp") }),
-            new McpClientOptions { ProtocolVersion = "2025-11-25" });
-        try
-        {
-            await client.CallOkAsync("configure_lnbits", new { lnbits_url = _stack.Sandbox.Url.AbsoluteUri, api_key = wallet.AdminKey });
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync();
-            throw;
-        }
-    }
 
     private static IEnumerable<CapturedSpan> Descendants(IReadOnlyList<CapturedSpan> trace, CapturedSpan root)
     {

@@ -33,6 +33,7 @@ public static class ServerApplication
         builder.AddRestTools();
 
         var app = builder.Build();
+        app.WithoutAuthorizationMiddleware(); // callers are checked by UseCallerAuth's gate and by the pages themselves
         app.UseJsonErrors(SecretRedactor.BeginScope); // one redaction scope per request: values its tool calls meet are scrubbed from its later lines too
         app.UseForwardedHeadersTrust();
         app.UseRequestGuards();

@@ -58,7 +58,6 @@ public static class CallerAuthExtensions
             });
         }
 
-        builder.Services.AddAuthorization();
         return builder;
     }
 

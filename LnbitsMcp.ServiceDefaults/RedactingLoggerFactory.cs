@@ -35,9 +35,7 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner, Func<string, st
         /// approval or session link page) is registered while that request runs, after the host opened its scope.
         /// </summary>
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
-            state is IEnumerable<KeyValuePair<string, object?>> values
-                ? inner.BeginScope(new RedactedScope(values, state.ToString, scrub))
-                : inner.BeginScope(new RedactedScope([], state.ToString, scrub));
+            inner.BeginScope(new RedactedScope(state, scrub));
 
         public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -92,11 +90,11 @@ public sealed class RedactingLoggerFactory(ILoggerFactory inner, Func<string, st
 }
 
 /// <summary>A log scope whose values and text are scrubbed each time a provider reads them.</summary>
-internal sealed class RedactedScope(IEnumerable<KeyValuePair<string, object?>> values, Func<string?> text, Func<string, string> scrub)
+internal sealed class RedactedScope(object state, Func<string, string> scrub)
     : IReadOnlyList<KeyValuePair<string, object?>>
 {
     private IReadOnlyList<KeyValuePair<string, object?>> Values =>
-        [.. values.Select(pair => KeyValuePair.Create(pair.Key, SecretNames.ScrubValue(pair.Key, pair.Value, scrub)))];
+        [.. (state as IEnumerable<KeyValuePair<string, object?>> ?? []).Select(pair => KeyValuePair.Create(pair.Key, SecretNames.ScrubValue(pair.Key, pair.Value, scrub)))];
 
     public int Count => Values.Count;
 
@@ -106,7 +104,7 @@ internal sealed class RedactedScope(IEnumerable<KeyValuePair<string, object?>> v
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => text() is { } value ? scrub(value) : string.Empty;
+    public override string ToString() => state.ToString() is { } value ? scrub(value) : string.Empty;
 }
 
 /// <summary>An exception whose text had to be scrubbed: its type name and scrubbed message, no stack or inner text.</summary>

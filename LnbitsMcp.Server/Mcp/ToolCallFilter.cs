@@ -27,6 +27,8 @@ public sealed partial class ToolCallFilter(
     public const string LnbitsAuthMethodHeader = "X-LNbits-Auth-Method";
     public const string McpSessionIdHeader = "Mcp-Session-Id";
 
+    private static readonly string[] s_sessionIdArguments = [ToolSchemaConventions.SessionIdArgument, ToolSchemaConventions.LegacySessionIdArgument];
+
     public static McpRequestHandler<CallToolRequestParams, CallToolResult> Create(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         (request, cancellationToken) => request.Services!.GetRequiredService<ToolCallFilter>().InvokeAsync(request, next, cancellationToken);
 
@@ -199,7 +201,12 @@ public sealed partial class ToolCallFilter(
     /// <summary>Secret-named arguments (api_key, password, bearer_token, confirmation_token) are scrubbed from this call's telemetry.</summary>
     private static void RegisterCallerSecrets(IDictionary<string, JsonElement>? arguments)
     {
-        foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+        if (arguments is null)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in arguments)
         {
             if (value.ValueKind == JsonValueKind.String && SecretNames.IsSecret(name))
             {
@@ -218,7 +225,7 @@ public sealed partial class ToolCallFilter(
             return null;
         }
 
-        foreach (var name in new[] { ToolSchemaConventions.SessionIdArgument, ToolSchemaConventions.LegacySessionIdArgument })
+        foreach (var name in s_sessionIdArguments)
         {
             if (arguments.TryGetValue(name, out var value))
             {

@@ -23,10 +23,11 @@ public sealed record LnbitsSettings
     /// </summary>
     public void RegisterSecrets(TimeSpan lifetime)
     {
-        foreach (var secret in new[] { ApiKey, BearerToken, Password })
-        {
-            Telemetry.SecretRedactor.Register(secret?.Reveal(), lifetime);
-        }
+        Register(ApiKey, lifetime);
+        Register(BearerToken, lifetime);
+        Register(Password, lifetime);
+
+        static void Register(Secret? secret, TimeSpan lifetime) => Telemetry.SecretRedactor.Register(secret?.Reveal(), lifetime);
     }
 
     /// <summary>

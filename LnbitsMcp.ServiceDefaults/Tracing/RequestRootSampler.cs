@@ -42,14 +42,33 @@ public sealed class RequestRootSampler : Sampler
 
     private static bool IsHealthProbe(IEnumerable<KeyValuePair<string, object?>>? tags)
     {
+        if (tags is IReadOnlyList<KeyValuePair<string, object?>> list)
+        {
+            // ASP.NET Core hands its tags over as a TagList: read by index, no enumerator boxed per request.
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i].Key == UrlPathTag)
+                {
+                    return IsHealthPath(list[i].Value);
+                }
+            }
+
+            return false;
+        }
+
         foreach (var (name, value) in tags ?? [])
         {
-            if (name == "url.path")
+            if (name == UrlPathTag)
             {
-                return value is string path && path.StartsWith('/') && Extensions.IsHealthPath(new PathString(path));
+                return IsHealthPath(value);
             }
         }
 
         return false;
     }
+
+    private const string UrlPathTag = "url.path";
+
+    private static bool IsHealthPath(object? value) =>
+        value is string path && path.StartsWith('/') && Extensions.IsHealthPath(new PathString(path));
 }

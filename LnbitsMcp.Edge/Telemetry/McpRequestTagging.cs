@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,7 +10,7 @@ namespace LnbitsMcp.Edge.Telemetry;
 /// Tags the edge's request span with the MCP method and tool it carries, so the trace list shows
 /// <c>tools/call pay_invoice</c> instead of the route. Clients of the 2026-07-28 revision say it in the
 /// <c>Mcp-Method</c> / <c>Mcp-Name</c> headers; for older clients the first JSON-RPC message of a small
-/// POST body is read (buffered, then forwarded unchanged); the REST debug route names the tool in its path.
+/// POST body is read (in the request pipe, not consumed: forwarded unchanged); the REST debug route names the tool in its path.
 /// </summary>
 public static class McpRequestTagging
 {
@@ -46,49 +47,80 @@ public static class McpRequestTagging
         return TagFromBodyAsync(context, activity, next);
     }
 
-    private static async Task TagFromBodyAsync(HttpContext context, Activity activity, Func<Task> next)
+    /// <summary>
+    /// Reads the whole body (small, of a known length) in Kestrel's request pipe without consuming it: the proxy then
+    /// forwards it as it came, with no copy. A body already received (nearly always) is read without an async layer.
+    /// </summary>
+    private static Task TagFromBodyAsync(HttpContext context, Activity activity, Func<Task> next)
     {
-        var (method, toolName) = await ReadFirstMessageAsync(context.Request, context.RequestAborted);
-        McpSpanNames.Tag(activity, method, toolName);
+        var request = context.Request;
+        if (request.ContentLength is not (> 0 and <= MaxPeekBytes) || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return next();
+        }
+
+        var pending = request.BodyReader.ReadAsync(context.RequestAborted);
+        while (pending.IsCompletedSuccessfully)
+        {
+            if (TagWhenWhole(request, activity, pending.Result))
+            {
+                return next();
+            }
+
+            pending = request.BodyReader.ReadAsync(context.RequestAborted);
+        }
+
+        return TagFromBodyArrivingAsync(request, activity, pending, next);
+    }
+
+    private static async Task TagFromBodyArrivingAsync(HttpRequest request, Activity activity, ValueTask<ReadResult> pending, Func<Task> next)
+    {
+        while (!TagWhenWhole(request, activity, await pending))
+        {
+            pending = request.BodyReader.ReadAsync(request.HttpContext.RequestAborted);
+        }
+
         await next();
     }
 
-    private static async Task<(string? Method, string? ToolName)> ReadFirstMessageAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Tags the span once the body is all there (true); else marks what is there as seen, nothing as consumed (false).</summary>
+    private static bool TagWhenWhole(HttpRequest request, Activity activity, ReadResult read)
     {
-        if (request.ContentLength is not (> 0 and <= MaxPeekBytes) || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
+        var body = read.Buffer;
+        if (body.Length < request.ContentLength && !read.IsCompleted && !read.IsCanceled)
         {
-            return (null, null);
+            request.BodyReader.AdvanceTo(body.Start, body.End);
+            return false;
         }
 
-        var length = (int)request.ContentLength.Value;
-
-        request.EnableBuffering(MaxPeekBytes);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var read = 0;
-            while (read < length && await request.Body.ReadAsync(buffer.AsMemory(read, length - read), cancellationToken) is var n and > 0)
-            {
-                read += n;
-            }
-
-            request.Body.Position = 0;
-            return Parse(buffer.AsSpan(0, read));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var (method, toolName) = Parse(body);
+        request.BodyReader.AdvanceTo(body.Start);
+        McpSpanNames.Tag(activity, method, toolName);
+        return true;
     }
 
     /// <summary>The <c>method</c> and <c>params.name</c> of a single JSON-RPC message; nulls for anything else.</summary>
     public static (string? Method, string? ToolName) Parse(ReadOnlySpan<byte> json)
     {
+        var reader = new Utf8JsonReader(json, s_readerOptions);
+        return Parse(ref reader);
+    }
+
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
+    public static (string? Method, string? ToolName) Parse(in ReadOnlySequence<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, s_readerOptions);
+        return Parse(ref reader);
+    }
+
+    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 64 };
+
+    private static (string? Method, string? ToolName) Parse(ref Utf8JsonReader reader)
+    {
         string? method = null;
         string? name = null;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return (null, null);

@@ -65,6 +65,30 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
         await _stack.Capture.WaitForSpanAsync(s => IsRequestTo(s, _stack.EdgeUrl) && s.Name == "tools/list");
     }
 
+    /// <summary>
+    /// The edge reads a body for its method in the request pipe without consuming it. One that arrives in two pieces
+    /// (the second after a pause) is waited for, names the span, and reaches the server whole.
+    /// </summary>
+    [Fact]
+    public async Task ABodyArrivingInPiecesNamesTheSpanAndReachesTheServerWhole()
+    {
+        var before = _stack.Capture.Spans().Select(s => s.SpanId).ToHashSet();
+        var body = """{"jsonrpc":"2.0","id":7,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"pieces","version":"1"}}}"""u8.ToArray();
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.EdgeUrl, "/mcp")) { Content = new ContentInTwoPieces(body, TimeSpan.FromMilliseconds(300)) };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(ToolCalls.Timeout);
+        var answer = await ReadFirstEventAsync(response);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"id\":7", answer, StringComparison.Ordinal);
+        Assert.Contains("\"protocolVersion\":\"2025-11-25\"", answer, StringComparison.Ordinal);
+        var edgeSpan = await _stack.Capture.WaitForSpanAsync(s => !before.Contains(s.SpanId) && IsRequestTo(s, _stack.EdgeUrl) && s.Name == "initialize");
+        Assert.Equal("initialize", edgeSpan.Tag("mcp.method.name"));
+    }
+
     [Fact]
     public async Task ARefusedPaymentIsNotAnErrorSpan()
     {
@@ -77,6 +101,49 @@ public sealed class TraceReadabilityTests : IAsyncLifetime
             && s.Name == "tools/call pay_invoice" && s.Tag("lnbits_mcp.error_code") == "limit_exceeded");
         Assert.NotEqual(ActivityStatusCode.Error, toolSpan.StatusCode);
         Assert.Null(toolSpan.Tag("error.type"));
+    }
+
+    /// <summary>The answer's JSON-RPC message: the data of the first SSE event that has some (the stream stays open).</summary>
+    private static async Task<string> ReadFirstEventAsync(HttpResponseMessage response)
+    {
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync().WaitAsync(ToolCalls.Timeout) is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Length > "data:".Length + 1)
+            {
+                return line;
+            }
+        }
+
+        return string.Empty;
+    }
+
+    /// <summary>A JSON body of known length sent in two writes with a pause between them.</summary>
+    private sealed class ContentInTwoPieces : HttpContent
+    {
+        private readonly byte[] _body;
+        private readonly TimeSpan _pause;
+
+        public ContentInTwoPieces(byte[] body, TimeSpan pause)
+        {
+            (_body, _pause) = (body, pause);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var half = _body.Length / 2;
+            await stream.WriteAsync(_body.AsMemory(0, half));
+            await stream.FlushAsync();
+            await Task.Delay(_pause);
+            await stream.WriteAsync(_body.AsMemory(half));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _body.Length;
+            return true;
+        }
     }
 
     internal static bool IsRequestTo(CapturedSpan span, Uri host) =>

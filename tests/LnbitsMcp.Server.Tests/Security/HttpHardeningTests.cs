@@ -108,12 +108,14 @@ public sealed class TheServersHttpSurfaceHoldsUnderHostileRequests
         using var fromEdge = await http.SendAsync(Forwarded(Initialize(server, origin: "https://mcp.public.example"), "203.0.113.7", EdgeSecret));
         using var forged = await http.SendAsync(Forwarded(Initialize(server, origin: "https://mcp.public.example"), "203.0.113.9", "wrong-secret-wrong-secret-wrong"));
         using var forgedFor = await http.SendAsync(Forwarded(Initialize(server), "203.0.113.10", secret: null));
+        using var almost = await http.SendAsync(Forwarded(Initialize(server, origin: "https://mcp.public.example"), "203.0.113.11", EdgeSecret[..^1] + "X"));
 
         Assert.Equal(HttpStatusCode.OK, fromEdge.StatusCode);        // scheme and host are the public ones: same origin
         Assert.Equal(1, limiter.LiveSessions("203.0.113.7"));         // the caller's address, not the edge's
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);   // no secret: the origin is foreign to 127.0.0.1
         Assert.Equal(HttpStatusCode.OK, forgedFor.StatusCode);
         Assert.Equal(0, limiter.LiveSessions("203.0.113.10"));        // loopback alone is not trusted when an edge secret is set
+        Assert.Equal(HttpStatusCode.Forbidden, almost.StatusCode);   // a secret of the right length, one character off
     }
 
     [Fact]

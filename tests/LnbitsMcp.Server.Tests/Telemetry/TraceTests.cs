@@ -82,15 +82,24 @@ public sealed class TraceTests : IAsyncLifetime
         await client.CallErrorAsync("get_payments", "invalid_argument", new { limit = 0 });
         await client.CallOkAsync("pay_invoice", new { bolt11 = (await _stack.Sandbox.ExternalInvoiceAsync(3)).Bolt11 });
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        List<OpenTelemetry.Metrics.MetricSnapshot> metrics;
-        lock (_stack.Capture.Metrics)
-        {
-            metrics = [.. _stack.Capture.Metrics];
-        }
-
+        // The exporter runs every 500 ms; on a loaded machine this call's points may take a few of its periods to show.
+        List<OpenTelemetry.Metrics.MetricSnapshot> metrics = [];
         string[] Tags(string name) => [.. metrics.Where(m => m.Name == name).SelectMany(m => m.MetricPoints)
             .SelectMany(p => { var list = new List<string>(); foreach (var tag in p.Tags) { list.Add($"{tag.Key}={tag.Value}"); } return list; })];
+        bool Exported() =>
+            Tags("lnbits_mcp.tool.calls").Contains("outcome=invalid_argument") && Tags("lnbits_mcp.payments").Contains("outcome=success")
+            && new[] { "lnbits_mcp.tool.duration", "lnbits_mcp.payments.sats", "lnbits_mcp.sessions.active", "lnbits_mcp.edge.session_routes" }.All(name => metrics.Any(m => m.Name == name));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(500);
+            lock (_stack.Capture.Metrics)
+            {
+                metrics = [.. _stack.Capture.Metrics];
+            }
+        }
+        while (!Exported() && DateTime.UtcNow < deadline);
+
         Assert.Contains("outcome=invalid_argument", Tags("lnbits_mcp.tool.calls"));
         Assert.Contains("mcp.tool.name=configure_lnbits", Tags("lnbits_mcp.tool.calls"));
         Assert.Contains("outcome=success", Tags("lnbits_mcp.payments"));
@@ -99,7 +108,6 @@ public sealed class TraceTests : IAsyncLifetime
         Assert.Contains(metrics, m => m.Name == "lnbits_mcp.sessions.active");
         Assert.Contains(metrics, m => m.Name == "lnbits_mcp.edge.session_routes");
     }
-
 
     private static IEnumerable<CapturedSpan> Descendants(IReadOnlyList<CapturedSpan> trace, CapturedSpan root)
     {

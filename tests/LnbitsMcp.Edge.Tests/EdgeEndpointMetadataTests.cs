@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
+using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,11 +31,6 @@ public sealed class EdgeEndpointMetadataTests
 
         Assert.Contains(endpoints, endpoint => endpoint is RouteEndpoint { RoutePattern.RawText: "/health" });
         Assert.Contains(endpoints, endpoint => endpoint.Metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>() is not null);
-        Assert.Empty(endpoints.Where(CarriesAuthorizationMetadata).Select(endpoint => endpoint.DisplayName));
+        Assert.Empty(endpoints.Where(EndpointAuthorization.CarriesMetadata).Select(endpoint => endpoint.DisplayName));
     }
-
-    private static bool CarriesAuthorizationMetadata(Endpoint endpoint) =>
-        endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null
-        || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null
-        || endpoint.Metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
 }

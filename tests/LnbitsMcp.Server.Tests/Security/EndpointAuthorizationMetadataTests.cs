@@ -1,6 +1,5 @@
 using LnbitsMcp.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
+using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,11 +24,6 @@ public sealed class EndpointAuthorizationMetadataTests
 
         Assert.Contains(endpoints, endpoint => endpoint is RouteEndpoint { RoutePattern.RawText: "/mcp/" });
         Assert.Equal(mode != "none", endpoints.Any(endpoint => endpoint is RouteEndpoint { RoutePattern.RawText: "/oauth/authorize" }));
-        Assert.Empty(endpoints.Where(CarriesAuthorizationMetadata).Select(endpoint => endpoint.DisplayName));
+        Assert.Empty(endpoints.Where(EndpointAuthorization.CarriesMetadata).Select(endpoint => endpoint.DisplayName));
     }
-
-    private static bool CarriesAuthorizationMetadata(Endpoint endpoint) =>
-        endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null
-        || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null
-        || endpoint.Metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
 }

@@ -3,6 +3,7 @@ using LnbitsMcp.Edge.Security;
 using LnbitsMcp.Edge.Telemetry;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 
 namespace LnbitsMcp.Edge.Extensions;
@@ -12,8 +13,9 @@ public static class EdgeProxyExtensions
     /// <summary>
     /// YARP from the <c>ReverseProxy</c> section (routes /mcp, /sse, /message to the cluster
     /// <c>servers</c>; the AppHost adds one destination per server instance) with session routing,
-    /// routes shared through Redis when <c>ConnectionStrings:redis</c> is set, and the edge secret on
-    /// every forwarded request (<see cref="EdgeSecret"/>).
+    /// routes shared through Redis when <c>ConnectionStrings:redis</c> is set, the edge secret on
+    /// every forwarded request (<see cref="EdgeSecret"/>), and a body of known length sent in its headers' write
+    /// (<see cref="EdgeForwarderHttpClientFactory"/>).
     /// </summary>
     public static WebApplicationBuilder AddEdgeProxy(this WebApplicationBuilder builder)
     {
@@ -35,6 +37,7 @@ public static class EdgeProxyExtensions
             services.GetRequiredService<ILogger<SessionRouter>>(),
             services.GetService<IConnectionMultiplexer>()));
         builder.Services.AddHostedService<SessionRouteSweeper>();
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, EdgeForwarderHttpClientFactory>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms =>

@@ -8,7 +8,8 @@ namespace LnbitsMcp.Edge.Routing;
 /// Proxy-pipeline step after load balancing: when the chosen instance refuses the connection or its
 /// name does not resolve (it just died, before health checks noticed), nothing reached it, so the request is safely sent
 /// once more to the least-loaded other healthy instance and the dead one is marked unhealthy.
-/// Bodies are small (the edge caps them at 1 MiB), so they are buffered to be re-sent.
+/// The body is not buffered for that: a connection that was never made read none of it, so it is still whole in
+/// Kestrel's request stream. The stream is watched all the same, and a request whose body was read is never sent again.
 /// </summary>
 public static class ConnectFailureRetry
 {
@@ -16,9 +17,25 @@ public static class ConnectFailureRetry
 
     public static async Task ForwardAsync(HttpContext context, Func<Task> next)
     {
-        context.Request.EnableBuffering();
-        await next();
+        var body = context.Request.Body;
+        var watched = new ReadWatchingStream(body);
+        context.Request.Body = watched;
+        try
+        {
+            await next();
+            if (!watched.WasRead)
+            {
+                await RetryConnectFailureAsync(context, next);
+            }
+        }
+        finally
+        {
+            context.Request.Body = body;
+        }
+    }
 
+    private static async Task RetryConnectFailureAsync(HttpContext context, Func<Task> next)
+    {
         var error = context.Features.Get<IForwarderErrorFeature>();
         if (error is null || context.Response.HasStarted || !IsConnectFailure(error))
         {
@@ -48,7 +65,6 @@ public static class ConnectFailureRetry
 
         context.Features.Set<IForwarderErrorFeature>(null);
         context.Response.Clear();
-        context.Request.Body.Position = 0;
         feature.AvailableDestinations = [alternative];
         await next();
     }

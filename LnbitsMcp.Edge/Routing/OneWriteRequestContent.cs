@@ -10,18 +10,8 @@ namespace LnbitsMcp.Edge.Routing;
 /// flushes: HttpClient buffers the headers and a small body together and flushes once, after the body is written.
 /// YARP still copies the body and still sees every error of that copy, because the copy is its own content's.
 /// </summary>
-public sealed class OneWriteRequestContent : HttpContent
+public sealed class OneWriteRequestContent(HttpContent forwarded) : WrappingHttpContent(forwarded)
 {
-    private readonly HttpContent _forwarded;
-
-    public OneWriteRequestContent(HttpContent forwarded)
-    {
-        _forwarded = forwarded;
-        foreach (var header in forwarded.Headers)
-        {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-    }
 
     /// <summary>Only a body whose length is declared can wait for the headers' flush: a streaming one keeps YARP's.</summary>
     public static bool Suits(HttpContent? content) => content is { Headers.ContentLength: > 0 } and not OneWriteRequestContent;
@@ -30,23 +20,7 @@ public sealed class OneWriteRequestContent : HttpContent
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-        _forwarded.CopyToAsync(new FlushIgnoringStream(stream), context, cancellationToken);
-
-    protected override bool TryComputeLength(out long length)
-    {
-        length = 0;
-        return false;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _forwarded.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
+        Inner.CopyToAsync(new FlushIgnoringStream(stream), context, cancellationToken);
 
     /// <summary>Writes through to HttpClient's request stream; leaves flushing to HttpClient.</summary>
     private sealed class FlushIgnoringStream(Stream inner) : Stream

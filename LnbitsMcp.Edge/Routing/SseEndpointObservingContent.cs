@@ -7,48 +7,20 @@ namespace LnbitsMcp.Edge.Routing;
 /// Wraps a legacy SSE response: passes every byte through unchanged and unbuffered, and reports the
 /// <c>sessionId</c> of the first <c>endpoint</c> event before that event's bytes are handed on.
 /// </summary>
-public sealed class SseEndpointObservingContent : HttpContent
+public sealed class SseEndpointObservingContent(HttpContent inner, Func<string, ValueTask> onSessionId) : WrappingHttpContent(inner)
 {
     private const int MaxObservedBytes = 4096;
-    private readonly HttpContent _inner;
-    private readonly Func<string, ValueTask> _onSessionId;
-
-    public SseEndpointObservingContent(HttpContent inner, Func<string, ValueTask> onSessionId)
-    {
-        _inner = inner;
-        _onSessionId = onSessionId;
-        foreach (var header in inner.Headers)
-        {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
-    }
 
     protected override async Task<Stream> CreateContentReadStreamAsync() =>
-        new ObservingStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _onSessionId);
+        new ObservingStream(await Inner.ReadAsStreamAsync().ConfigureAwait(false), onSessionId);
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new ObservingStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _onSessionId);
+        new ObservingStream(await Inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), onSessionId);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
         await using var source = await CreateContentReadStreamAsync().ConfigureAwait(false);
         await source.CopyToAsync(stream).ConfigureAwait(false);
-    }
-
-    protected override bool TryComputeLength(out long length)
-    {
-        length = 0;
-        return false;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     /// <summary>Extracts the session id from the text seen so far, once an endpoint event is complete.</summary>

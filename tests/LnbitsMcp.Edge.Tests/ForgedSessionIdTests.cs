@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text;
 using LnbitsMcp.Edge.RateLimiting;
+using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,13 +40,13 @@ public sealed class ForgedSessionIdsDoNotGrowTheEdge : IAsyncLifetime
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ReverseProxy:Clusters:servers:Destinations:server0:Address"] = Address(_destination).AbsoluteUri,
+                ["ReverseProxy:Clusters:servers:Destinations:server0:Address"] = ListeningAddress.Of(_destination).AbsoluteUri,
                 ["RateLimiting:ClientAddress:TokenLimit"] = "100000",
                 ["RateLimiting:ClientAddress:TokensPerPeriod"] = "100000",
             });
         });
         await _edge.StartAsync();
-        _edgeUrl = Address(_edge);
+        _edgeUrl = ListeningAddress.Of(_edge);
     }
 
     public async ValueTask DisposeAsync()
@@ -80,7 +79,4 @@ public sealed class ForgedSessionIdsDoNotGrowTheEdge : IAsyncLifetime
         Assert.True(counter.CreatedOfKind("unknown-session") <= 2, $"{counter.CreatedOfKind("unknown-session")} buckets for unknown sessions");
         Assert.Equal(0, router.Count);
     }
-
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 }

@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LnbitsMcp.Edge.Telemetry;
+using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,7 +35,7 @@ public sealed class OneWriteForwardingTests : IAsyncLifetime
             });
         });
         await _edge.StartAsync();
-        _edgeUrl = new Uri(_edge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _edgeUrl = ListeningAddress.Of(_edge);
     }
 
     public async ValueTask DisposeAsync()

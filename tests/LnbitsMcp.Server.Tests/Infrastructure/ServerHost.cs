@@ -1,8 +1,6 @@
 using LnbitsMcp.Server;
 using LnbitsMcp.Server.Cli;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,8 +47,7 @@ public sealed class ServerHost : IAsyncDisposable
             configure?.Invoke(builder);
         });
         await app.StartAsync().WaitAsync(Timeout);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServerHost(app, new Uri(address));
+        return new ServerHost(app, ListeningAddress.Of(app));
     }
 
     /// <summary>A C# SDK client. Protocol 2025-11-25 keeps an MCP session; null uses the SDK default (stateless 2026-07-28).</summary>

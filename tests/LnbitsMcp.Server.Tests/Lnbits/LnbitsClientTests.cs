@@ -7,8 +7,6 @@ using LnbitsMcp.Server.Sessions;
 using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -405,8 +403,7 @@ public sealed class LnbitsClientTests : IAsyncLifetime
                 await context.Response.WriteAsync(body);
             });
             await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new FakeServer(app, new Uri(address));
+            return new FakeServer(app, ListeningAddress.Of(app));
         }
 
         public async ValueTask DisposeAsync() => await app.DisposeAsync();

@@ -3,11 +3,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using LnbitsMcp.Testing;
 
 namespace LnbitsMcp.Server.Tests.OAuth;
 
@@ -66,8 +65,7 @@ public sealed class ClientDocumentHost : IAsyncDisposable
             });
         });
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ClientDocumentHost(app, new Uri(address));
+        return new ClientDocumentHost(app, ListeningAddress.Of(app));
     }
 
     private static X509Certificate2 SelfSigned()

@@ -3,8 +3,6 @@ using System.Text;
 using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -91,7 +89,7 @@ public sealed class L402LeakTests : IAsyncLifetime
                 return Results.Text("payment required", "text/plain", Encoding.UTF8, 402);
             });
             await app.StartAsync();
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var address = ListeningAddress.Of(app);
             paywall = new FixedTokenPaywall(app, new Uri(address, "/paid"));
             return paywall;
         }

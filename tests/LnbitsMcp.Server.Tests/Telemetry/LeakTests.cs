@@ -3,8 +3,6 @@ using System.Text.Json;
 using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
@@ -165,7 +163,7 @@ public sealed class LeakTests : IAsyncLifetime
                 await context.Response.WriteAsJsonAsync(new { detail = $"Unknown key {context.Request.Headers["X-Api-Key"]} for {context.Request.Path}" });
             });
             await app.StartAsync();
-            return new EchoingLnbits(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+            return new EchoingLnbits(app, ListeningAddress.Of(app));
         }
 
         public async ValueTask DisposeAsync() => await app.DisposeAsync();

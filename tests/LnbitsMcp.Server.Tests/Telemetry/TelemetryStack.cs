@@ -4,8 +4,6 @@ using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
 using ModelContextProtocol.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -120,7 +118,7 @@ public sealed class TelemetryStack : IAsyncDisposable
             }
         });
         await edge.StartAsync();
-        var edgeUrl = new Uri(edge.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var edgeUrl = ListeningAddress.Of(edge);
         return new TelemetryStack(redis, sandbox, server, edge, edgeUrl, capture);
     }
 

@@ -88,7 +88,8 @@ public sealed partial class RedisEventStreamStore(
 
     private const string CompletedField = "c";
     private const string ModeField = "m";
-    private static readonly JsonTypeInfo<JsonRpcMessage> s_messageType = (JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
+    // The SDK's wire options: a message kept in Redis is the bytes the SDK sent (a resumed one arrives unchanged).
+    private static readonly JsonTypeInfo<JsonRpcMessage> s_messageType = (JsonTypeInfo<JsonRpcMessage>)SdkWireJson.Options.GetTypeInfo(typeof(JsonRpcMessage));
 
     private TimeProvider Time => time;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
@@ -9,25 +8,18 @@ namespace LnbitsMcp.Server.Mcp;
 public static class ToolResults
 {
     /// <summary>
-    /// Structured content, and a text of the summary followed by the same JSON (for clients that read text only):
-    /// the result is serialized once, and the text is decoded from those bytes straight into its string.
+    /// Structured content, and a text of the summary followed by the same JSON (for clients that read text only).
+    /// The result is serialized once, and stays those bytes (<see cref="SerializedToolResult"/>, the result's
+    /// <see cref="CallToolResult.Content"/>) until <see cref="DirectToolResults"/> writes the response's
+    /// <c>content</c> and <c>structuredContent</c> from them: <see cref="CallToolResult.StructuredContent"/> is not
+    /// set, and the text block's string is not made unless the content is read as a list.
     /// </summary>
-    public static CallToolResult Success<T>(T result, params ContentBlock[] extraContent) where T : IToolResult
-    {
-        var json = JsonSerializer.SerializeToUtf8Bytes(result, ToolJson.Options);
-        var structured = JsonElement.Parse(json);
-        var content = new List<ContentBlock> { new TextContentBlock { Text = SummaryAndJson(result.Summary(), json) } };
-        content.AddRange(extraContent);
-        return new CallToolResult { StructuredContent = structured, Content = content, IsError = false };
-    }
-
-    private static string SummaryAndJson(string summary, byte[] json) =>
-        string.Create(summary.Length + 1 + Encoding.UTF8.GetCharCount(json), (summary, json), static (text, parts) =>
+    public static CallToolResult Success<T>(T result, params ContentBlock[] extraContent) where T : IToolResult =>
+        new()
         {
-            parts.summary.CopyTo(text);
-            text[parts.summary.Length] = '\n';
-            Encoding.UTF8.GetChars(parts.json, text[(parts.summary.Length + 1)..]);
-        });
+            Content = new SerializedToolResult(result.Summary(), JsonSerializer.SerializeToUtf8Bytes(result, ToolJson.Options), extraContent),
+            IsError = false,
+        };
 
     /// <summary><c>isError: true</c>, text <c>"code: message"</c>, structured <c>{"error":{"code","message",…}}</c>.</summary>
     public static CallToolResult Error(ToolException error)

@@ -35,7 +35,7 @@ public sealed class DirectToolResultsTests(SandboxAndServer app) : IClassFixture
             cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(Bolt11Decoder.TryDecode(bolt11, out var invoice, out _));
-        var expected = Serialize(ToolResults.Success(DecodedInvoiceResult.From(invoice!, DateTimeOffset.UtcNow)));
+        var expected = Serialize(((SerializedToolResult)ToolResults.Success(DecodedInvoiceResult.From(invoice!, DateTimeOffset.UtcNow)).Content).ToCallToolResult());
         var actual = Serialize(answer);
         Assert.False(answer.IsError);
         Assert.True(JsonNode.DeepEquals(expected["content"], actual["content"]), $"content: {actual["content"]}");

@@ -37,6 +37,7 @@ public static class SecretRedactor
     private const int MinLength = 8;
     private const int MinPartLength = 12;
     private const int MaxScopeValues = 64;
+    private const long ExtendAfterMs = 5_000;
     private static readonly TimeSpan s_sweepInterval = TimeSpan.FromSeconds(30);
     private static readonly ConcurrentDictionary<string, long> s_tokens = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, long> s_complex = new(StringComparer.Ordinal);
@@ -236,8 +237,21 @@ public static class SecretRedactor
         }
     }
 
-    private static void Remember(ConcurrentDictionary<string, long> set, string value, long expires) =>
+    /// <summary>
+    /// Keeps <paramref name="value"/> until <paramref name="expires"/>. A value registered again and again for a long
+    /// lifetime (a transport session's id, on each of its calls) is only read while its expiry is within
+    /// <see cref="ExtendAfterMs"/> of the new one: a lock-free read instead of the update's bucket lock and write on each
+    /// call. It then lives at most that much shorter than asked, and at least that much longer from now.
+    /// </summary>
+    private static void Remember(ConcurrentDictionary<string, long> set, string value, long expires)
+    {
+        if (expires - Environment.TickCount64 > 2 * ExtendAfterMs && set.TryGetValue(value, out var existing) && existing >= expires - ExtendAfterMs)
+        {
+            return;
+        }
+
         set.AddOrUpdate(value, static (_, expires) => expires, static (_, existing, expires) => Math.Max(existing, expires), expires);
+    }
 
     private static void RemoveExpired(long now)
     {

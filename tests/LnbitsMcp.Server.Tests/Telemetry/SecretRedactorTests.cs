@@ -69,6 +69,21 @@ public sealed class SecretRedactorTests
         Assert.Equal(gone, SecretRedactor.Redact(gone));
     }
 
+    [Theory]
+    [InlineData(4)] // a short lifetime: always written
+    [InlineData(20)] // a long one: read first, written since the expiry it has is past
+    public void ATokenRegisteredAgainAfterItsExpiryIsMaskedAgain(int seconds)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        SecretRedactor.Register(token, TimeSpan.Zero);
+        Assert.Equal(token, SecretRedactor.Redact(token));
+
+        SecretRedactor.Register(token, TimeSpan.FromSeconds(seconds));
+        SecretRedactor.Register(token, TimeSpan.FromSeconds(seconds)); // again at once: kept as it is
+
+        Assert.Equal("***", SecretRedactor.Redact(token));
+    }
+
     [Fact]
     public void APasswordExpiresWithItsLifetimeAndIsMaskedAgainOnceRegisteredAgain()
     {

@@ -88,7 +88,8 @@ public sealed partial class RedisEventStreamStore(
 
     private const string CompletedField = "c";
     private const string ModeField = "m";
-    // The SDK's wire options: a message kept in Redis is the bytes the SDK sent (a resumed one arrives unchanged).
+    // The SDK's wire options: a tool result kept in Redis is written from its JSON bytes, as on the wire, not from a
+    // parsed copy (SerializedToolResultJson). A resumed message is read back and written again by the SDK.
     private static readonly JsonTypeInfo<JsonRpcMessage> s_messageType = (JsonTypeInfo<JsonRpcMessage>)SdkWireJson.Options.GetTypeInfo(typeof(JsonRpcMessage));
 
     private TimeProvider Time => time;

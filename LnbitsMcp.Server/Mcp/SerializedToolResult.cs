@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Text;
 using System.Text.Json;
@@ -26,16 +27,36 @@ public sealed class SerializedToolResult(string summary, byte[] json, IReadOnlyL
     public IReadOnlyList<ContentBlock> ExtraContent { get; } = extraContent;
 
     /// <summary>The structured content, parsed from <see cref="Json"/>.</summary>
-    public JsonElement StructuredContent() => JsonElement.Parse(json);
+    public JsonElement StructuredContent() => JsonElement.Parse(Json.Span);
 
-    /// <summary>The text block's text: the summary, a line break, the JSON (for clients that read text only).</summary>
-    public string Text() =>
-        string.Create(Summary.Length + 1 + Encoding.UTF8.GetCharCount(json), (Summary, json), static (text, parts) =>
+    /// <summary>The most bytes <see cref="WriteTextUtf8"/> may write.</summary>
+    public int MaxTextUtf8Length => Encoding.UTF8.GetMaxByteCount(Summary.Length) + 1 + Json.Length;
+
+    /// <summary>
+    /// Writes the text block's text as UTF-8 — the summary, a line break, the JSON (for clients that read text only) —
+    /// into <paramref name="destination"/> (at least <see cref="MaxTextUtf8Length"/> long); returns its length.
+    /// </summary>
+    public int WriteTextUtf8(Span<byte> destination)
+    {
+        var length = Encoding.UTF8.GetBytes(Summary, destination);
+        destination[length++] = (byte)'\n';
+        Json.Span.CopyTo(destination[length..]);
+        return length + Json.Length;
+    }
+
+    /// <summary>The text block's text as a string (<see cref="WriteTextUtf8"/>).</summary>
+    public string Text()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxTextUtf8Length);
+        try
         {
-            parts.Summary.CopyTo(text);
-            text[parts.Summary.Length] = '\n';
-            Encoding.UTF8.GetChars(parts.json, text[(parts.Summary.Length + 1)..]);
-        });
+            return Encoding.UTF8.GetString(buffer, 0, WriteTextUtf8(buffer));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>The same result as the SDK would hold it: the text block made, the structured content parsed.</summary>
     public CallToolResult ToCallToolResult() => new() { StructuredContent = StructuredContent(), Content = [.. Blocks], IsError = false };

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -37,17 +36,13 @@ public static class SerializedToolResultJson
 
     public static JsonNode StructuredContent(SerializedToolResult result) => JsonValue.Create<IReadOnlyDictionary<string, object>>(new StructuredJson(result.Json), StructuredInfo)!;
 
-    /// <summary>The text block's text, escaped from its UTF-8 bytes: the summary, a line break, the JSON.</summary>
+    /// <summary>The text block's text, escaped from its UTF-8 bytes (<see cref="SerializedToolResult.WriteTextUtf8"/>).</summary>
     private static void WriteText(Utf8JsonWriter writer, SerializedToolResult result)
     {
-        var json = result.Json.Span;
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(result.Summary.Length) + 1 + json.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(result.MaxTextUtf8Length);
         try
         {
-            var length = Encoding.UTF8.GetBytes(result.Summary, buffer);
-            buffer[length++] = (byte)'\n';
-            json.CopyTo(buffer.AsSpan(length));
-            writer.WriteStringValue(buffer.AsSpan(0, length + json.Length));
+            writer.WriteStringValue(buffer.AsSpan(0, result.WriteTextUtf8(buffer)));
         }
         finally
         {

@@ -74,7 +74,7 @@ public static class SecretRedactor
         var expires = now + (long)Math.Min(lifetime.TotalMilliseconds, TimeSpan.FromDays(60).TotalMilliseconds);
         if (IsToken(value))
         {
-            Remember(s_tokens, value, expires);
+            Remember(s_tokens, value, expires, now);
         }
         else
         {
@@ -84,7 +84,7 @@ public static class SecretRedactor
             {
                 if (part.Length >= MinPartLength)
                 {
-                    Remember(s_tokens, part, expires);
+                    Remember(s_tokens, part, expires, now);
                 }
             }
         }
@@ -243,9 +243,9 @@ public static class SecretRedactor
     /// <see cref="ExtendAfterMs"/> of the new one: a lock-free read instead of the update's bucket lock and write on each
     /// call. It then lives at most that much shorter than asked, and at least that much longer from now.
     /// </summary>
-    private static void Remember(ConcurrentDictionary<string, long> set, string value, long expires)
+    private static void Remember(ConcurrentDictionary<string, long> set, string value, long expires, long now)
     {
-        if (expires - Environment.TickCount64 > 2 * ExtendAfterMs && set.TryGetValue(value, out var existing) && existing >= expires - ExtendAfterMs)
+        if (expires - now > 2 * ExtendAfterMs && set.TryGetValue(value, out var existing) && existing >= expires - ExtendAfterMs)
         {
             return;
         }

@@ -20,14 +20,15 @@ public sealed class SerializedToolResultTests
 
     private static readonly Sample Awkward = new("quotes \" backslash \\ tab \t newline \n <script>&amp; ünïcödé 🙂 \u0001 a+b", 21_000, null, DateTimeOffset.Parse("2026-12-05T11:13:42.78+01:00", System.Globalization.CultureInfo.InvariantCulture));
 
+    private static readonly ImageContentBlock Image = new() { Data = "iVBORw0KGgo="u8.ToArray(), MimeType = "image/png" };
+
     public static TheoryData<string> Memos => new() { "plain", Awkward.Memo, new string('x', 5_000) };
 
     [Theory]
     [MemberData(nameof(Memos))]
     public void TheResponseWrittenFromTheBytesIsTheOneWrittenFromTheParsedResult(string memo)
     {
-        var image = new ImageContentBlock { Data = "iVBORw0KGgo="u8.ToArray(), MimeType = "image/png" };
-        var result = ToolResults.Success(Awkward with { Memo = memo }, image);
+        var result = ToolResults.Success(Awkward with { Memo = memo }, Image);
         var serialized = Assert.IsType<SerializedToolResult>(result.Content);
 
         AssertSameJson(Written(serialized.ToCallToolResult()), Written(result));
@@ -45,8 +46,7 @@ public sealed class SerializedToolResultTests
     [Fact]
     public void WrittenWithOtherOptionsTheSdksContractsWriteTheSameJson()
     {
-        var image = new ImageContentBlock { Data = "iVBORw0KGgo="u8.ToArray(), MimeType = "image/png" };
-        var result = ToolResults.Success(Awkward, image);
+        var result = ToolResults.Success(Awkward, Image);
         var serialized = Assert.IsType<SerializedToolResult>(result.Content);
 
         AssertSameJson(Written(serialized.ToCallToolResult()), Written(result, McpJsonUtilities.DefaultOptions));
@@ -56,15 +56,14 @@ public sealed class SerializedToolResultTests
     [Fact]
     public void ReadAsAListTheContentIsTheTextBlockThenTheOthers()
     {
-        var image = new ImageContentBlock { Data = "iVBORw0KGgo="u8.ToArray(), MimeType = "image/png" };
-        var result = ToolResults.Success(Awkward, image);
+        var result = ToolResults.Success(Awkward, Image);
 
         Assert.Equal(2, result.Content.Count);
         var text = Assert.IsType<TextContentBlock>(result.Content[0]).Text;
         Assert.Equal(Awkward.Summary() + "\n" + JsonSerializer.Serialize(Awkward, ToolJson.Options), text);
-        Assert.Same(image, result.Content[1]);
+        Assert.Same(Image, result.Content[1]);
         Assert.Same(result.Content[0], result.Content.First());
-        Assert.Throws<NotSupportedException>(() => result.Content.Add(image));
+        Assert.Throws<NotSupportedException>(() => result.Content.Add(Image));
     }
 
     [Fact]

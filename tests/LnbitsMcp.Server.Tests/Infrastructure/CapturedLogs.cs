@@ -4,23 +4,28 @@ using Microsoft.Extensions.Logging;
 namespace LnbitsMcp.Server.Tests.Infrastructure;
 
 /// <summary>Formatted log lines of one host: a logger provider that keeps every line it is given.</summary>
-public sealed class CapturedLogs : ILoggerProvider
+/// <param name="withSource">each line starts with its time, level and category (for a failure message)</param>
+public sealed class CapturedLogs(bool withSource = false) : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    private bool WithSource => withSource;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(CapturedLogs owner) : ILogger
+    private sealed class Logger(CapturedLogs owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue(formatter(state, exception));
+            owner.Lines.Enqueue(owner.WithSource
+                ? $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " (" + exception.GetType().Name + ": " + exception.Message + ")")}"
+                : formatter(state, exception));
     }
 }

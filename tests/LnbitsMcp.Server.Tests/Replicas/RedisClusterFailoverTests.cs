@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using LnbitsMcp.Server.Sessions;
+using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -21,9 +23,11 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
     public async Task AfterTheMastersOfASessionAndOfItsLedgerFailOverNoSessionIsLostTheBudgetStaysAndAnInvoiceIsPaidOnce()
     {
         var wallet = await stack.Sandbox.CreateWalletAsync("cluster-failover", 100_000);
-        await using var onA = await ServerReplicas.ConnectAsync(stack.A.Url);
-        await using var onB = await ServerReplicas.ConnectAsync(stack.B.Url);
-        await using var bound = await ServerReplicas.ConnectAsync(stack.A.Url);
+        var clientLogs = new CapturedLogs(withSource: true);
+        using var logging = LoggerFactory.Create(logs => logs.SetMinimumLevel(LogLevel.Debug).AddProvider(clientLogs));
+        await using var onA = await ServerReplicas.ConnectAsync(stack.A.Url, logs: logging);
+        await using var onB = await ServerReplicas.ConnectAsync(stack.B.Url, logs: logging);
+        await using var bound = await ServerReplicas.ConnectAsync(stack.A.Url, logs: logging);
         var sessions = new List<(string Id, string Hint)>();
         for (var i = 0; i < 24; i++)
         {
@@ -49,12 +53,14 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
         var clock = Stopwatch.StartNew();
         var unavailableAt = new ConcurrentBag<TimeSpan>();
         var paidDuringLoad = new ConcurrentBag<(string Hash, string Outcome)>();
+        var unanswered = new ConcurrentBag<string>();
         using var stop = new CancellationTokenSource();
+        var calls = new LoadCalls(clock, unanswered);
         var load = Task.WhenAll(
-            Enumerable.Range(0, 3).Select(worker => LoadAsync(worker % 2 == 0 ? onA : onB, sessions.Skip(worker).Where((_, n) => n % 3 == 0).Select(s => s.Id).ToList(), outcomes, stop.Token))
-                .Append(LoadAsync(bound, [null], outcomes, stop.Token))
-                .Append(WatchAsync(onA, payer, clock, unavailableAt, stop.Token))
-                .Append(PayLoadAsync(onB, payer, paidDuringLoad, stop.Token)));
+            Enumerable.Range(0, 3).Select(worker => LoadAsync(calls, worker % 2 == 0 ? onA : onB, sessions.Skip(worker).Where((_, n) => n % 3 == 0).Select(s => s.Id).ToList(), outcomes, stop.Token))
+                .Append(LoadAsync(calls, bound, [null], outcomes, stop.Token))
+                .Append(WatchAsync(calls, onA, payer, unavailableAt, stop.Token))
+                .Append(PayLoadAsync(calls, onB, payer, paidDuringLoad, stop.Token)));
         await Task.Delay(TimeSpan.FromSeconds(1));
         var killedAt = new List<TimeSpan>();
         foreach (var key in new[] { RedisKeys.Session(SessionId.Key(payer)), ledgerTag })
@@ -66,6 +72,8 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stop.CancelAsync();
         await load.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(unanswered.IsEmpty, $"Calls without an answer within {ToolCalls.Timeout.TotalSeconds} s: {string.Join("; ", unanswered)} (failovers began at {string.Join(", ", killedAt.Select(t => $"{t.TotalSeconds:F1} s"))}).\n"
+            + $"The servers logged:\n{Warnings()}\nThe clients logged, besides each call's routine lines:\n{string.Join('\n', clientLogs.Lines.Where(line => !IsRoutine(line)).Take(200))}");
 
         // Every session is still there, configured, bound where it was bound.
         foreach (var (id, hint) in sessions)
@@ -204,7 +212,6 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
             .Select(key => key[..(key.IndexOf('}', StringComparison.Ordinal) + 1)])
             .Distinct()];
 
-    /// <param name="sessionIds">the sessions to call (null: the client's own transport-bound session)</param>
     /// <summary>
     /// What the servers' log says their tools threw (both kinds of fault: Redis unavailable, answered
     /// service_unavailable, and the rest, answered internal_error), each kind once with its count, for a failure message.
@@ -216,39 +223,92 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
             .GroupBy(fault => fault)
             .Select(kind => $"{kind.Count()} × {kind.Key}"));
 
-    private static async Task LoadAsync(McpClient client, IReadOnlyList<string?> sessionIds, ConcurrentBag<string> outcomes, CancellationToken stop)
+    /// <summary>
+    /// What the servers logged as warnings and errors (each message once, with its count and the time of its first
+    /// line in the test's output), for a failure message.
+    /// </summary>
+    private string Warnings() =>
+        string.Join('\n', new[] { ("A", stack.A.Output), ("B", stack.B.Output) }.SelectMany(server => WarningsOf(server.Item1, server.Item2))
+            .GroupBy(warning => warning)
+            .Select(kind => $"{kind.Count()} × {kind.Key}"));
+
+    /// <summary>The simple console format's warnings and errors: <c>warn: Category[id]</c>, then the message on the next line.</summary>
+    private static IEnumerable<string> WarningsOf(string server, string output)
+    {
+        var lines = output.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
+            {
+                yield return $"{server} {lines[i].Trim()} {(i + 1 < lines.Length ? lines[i + 1].Trim() : "")}";
+            }
+        }
+    }
+
+    /// <summary>What the SDK's client logs for every call answered at once and every notification (at debug level), and its warning that it sends no Mcp-Param headers.</summary>
+    private static bool IsRoutine(string clientLogLine) =>
+        new[] { "sending method", "waiting for response to request", "read JsonRpcResponse message", "read JsonRpcNotification message", "sending message.", "Request response received", "transport received message with ID", "not found in cache" }
+            .Any(routine => clientLogLine.Contains(routine, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The load's calls: a call that gets no answer within <see cref="ToolCalls.Timeout"/> is noted (which tool, which
+    /// client, when it began) and counts as no result, so that the test says all it can about it instead of ending there.
+    /// </summary>
+    private sealed class LoadCalls(Stopwatch clock, ConcurrentBag<string> unanswered)
+    {
+        public Stopwatch Clock => clock;
+
+        public async Task<CallToolResult?> CallAsync(McpClient client, string tool, object? arguments)
+        {
+            var began = clock.Elapsed;
+            try
+            {
+                return await client.CallRawAsync(tool, arguments);
+            }
+            catch (TimeoutException)
+            {
+                unanswered.Add($"{tool} on MCP session {client.SessionId} began at {began.TotalSeconds:F1} s");
+                return null;
+            }
+        }
+    }
+
+    /// <param name="sessionIds">the sessions to call (null: the client's own transport-bound session)</param>
+    private static async Task LoadAsync(LoadCalls calls, McpClient client, IReadOnlyList<string?> sessionIds, ConcurrentBag<string> outcomes, CancellationToken stop)
     {
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             var id = sessionIds[n % sessionIds.Count];
-            var result = await client.CallRawAsync("get_session_info", id is null ? null : new { session_id = id });
-            outcomes.Add(result.IsError == true ? Code(result) : "ok");
+            if (await calls.CallAsync(client, "get_session_info", id is null ? null : new { session_id = id }) is { } result)
+            {
+                outcomes.Add(result.IsError == true ? Code(result) : "ok");
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
         }
     }
 
     /// <summary>Calls the payer's session every 50 ms and notes when it was unavailable (a measurement, not an assertion).</summary>
-    private static async Task WatchAsync(McpClient client, string sessionId, Stopwatch clock, ConcurrentBag<TimeSpan> unavailableAt, CancellationToken stop)
+    private static async Task WatchAsync(LoadCalls calls, McpClient client, string sessionId, ConcurrentBag<TimeSpan> unavailableAt, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
-            var result = await client.CallRawAsync("get_wallet_balance", new { session_id = sessionId });
-            if (result.IsError == true)
+            if (await calls.CallAsync(client, "get_wallet_balance", new { session_id = sessionId }) is { IsError: true })
             {
-                unavailableAt.Add(clock.Elapsed);
+                unavailableAt.Add(calls.Clock.Elapsed);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
     }
 
-    private async Task PayLoadAsync(McpClient client, string sessionId, ConcurrentBag<(string Hash, string Outcome)> paid, CancellationToken stop)
+    private async Task PayLoadAsync(LoadCalls calls, McpClient client, string sessionId, ConcurrentBag<(string Hash, string Outcome)> paid, CancellationToken stop)
     {
         for (var n = 0; n < 40 && !stop.IsCancellationRequested; n++)
         {
             var invoice = await stack.Sandbox.ExternalInvoiceAsync(10);
-            var result = await client.CallRawAsync("pay_invoice", new { session_id = sessionId, bolt11 = invoice.Bolt11 });
-            paid.Add((invoice.PaymentHash, result.IsError == true ? Code(result) : "ok"));
+            var result = await calls.CallAsync(client, "pay_invoice", new { session_id = sessionId, bolt11 = invoice.Bolt11 });
+            paid.Add((invoice.PaymentHash, result is null ? "no answer" : result.IsError == true ? Code(result) : "ok"));
             await Task.Delay(TimeSpan.FromMilliseconds(150), CancellationToken.None);
         }
     }

@@ -1,4 +1,5 @@
 using LnbitsMcp.Testing;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 
 namespace LnbitsMcp.Server.Tests.Replicas;
@@ -23,15 +24,16 @@ public static class ServerReplicas
         return ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], environment);
     }
 
-    public static async Task<McpClient> ConnectAsync(Uri server, IDictionary<string, string>? headers = null)
+    /// <param name="logs">where the client's transport and session log (a failing test prints it)</param>
+    public static async Task<McpClient> ConnectAsync(Uri server, IDictionary<string, string>? headers = null, ILoggerFactory? logs = null)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = new Uri(server, "/mcp"),
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = headers,
-        });
-        return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" }).WaitAsync(ToolCalls.Timeout);
+        }, logs);
+        return await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" }, logs).WaitAsync(ToolCalls.Timeout);
     }
 
     /// <summary>Continues an existing MCP session (same Mcp-Session-Id, no new initialize) against <paramref name="server"/>.</summary>

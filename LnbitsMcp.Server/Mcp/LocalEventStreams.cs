@@ -8,7 +8,8 @@ namespace LnbitsMcp.Server.Mcp;
 /// The young event streams of this instance, in memory: a stream stays here while it is younger than
 /// <see cref="RedisEventStreamStore.StoreAfter"/> and, once answered that quickly, among the last
 /// <see cref="MaxAnswered"/> answered streams (at least the last half of that). A stream still open when it
-/// gets older moves to Redis (<see cref="RedisEventStreamStore"/> does that and then forgets it here).
+/// gets older moves to Redis (<see cref="RedisEventStreamStore"/> does that and then forgets it here). A stream
+/// whose message Redis could not take is held here too, from that message on, until Redis takes them.
 /// </summary>
 /// <remarks>
 /// Answered streams are kept in two generations: a new one joins the current generation, and when that holds
@@ -45,6 +46,9 @@ public sealed class LocalEventStreams
         _open[key] = stream;
         return stream;
     }
+
+    /// <summary>Holds <paramref name="stream"/> (again) among the open streams: Redis could not take a message of it.</summary>
+    public void Hold(LocalStream stream) => _open[stream.Key] = stream;
 
     /// <summary>The stream whose messages this instance holds; null when it has none, or when the stream has moved to Redis (its copy here is being forgotten).</summary>
     public LocalStream? Find(ReadOnlySpan<char> key) =>
@@ -144,6 +148,10 @@ public sealed class LocalEventStreams
             _events.Clear();
             return events;
         }
+
+        /// <summary>Puts back messages <see cref="Drain"/> took, before any added since (under <see cref="Gate"/>): Redis could not take them.</summary>
+        public void Restore(List<(long Sequence, byte[] Encoded)> drained) =>
+            _events.InsertRange(0, drained.Select(e => (e.Sequence, (byte[]?)e.Encoded, default(SseItem<JsonRpcMessage?>))));
 
         /// <summary>The messages after <paramref name="afterSequence"/>, encoded, and whether the stream has ended.</summary>
         public (List<(long Sequence, byte[] Encoded)> Events, bool Answered) After(long afterSequence)

@@ -39,8 +39,9 @@ namespace LnbitsMcp.Server.Mcp;
 /// <see cref="Retention"/> for its next message. With <see cref="StoreAfter"/> zero every message goes to Redis
 /// at once and a stream without a stored message is waited for up to <see cref="Retention"/>.</item>
 /// </list>
-/// Best effort, as resumability is: while Redis is unavailable nothing is stored there and every request
-/// still gets its answer.
+/// Best effort, as resumability is: while Redis is unavailable every request still gets its answer, and a message
+/// Redis could not take stays in this instance's memory with the stream's messages after it (a resume here, where
+/// the edge sends the MCP session, still gets them; the stream's next message tries Redis again, with them).
 /// </summary>
 #pragma warning disable MCP9006 // Stateful sessions and their event streams are deliberate (clients of 2025-11-25 and earlier).
 public sealed partial class RedisEventStreamStore(
@@ -138,28 +139,68 @@ public sealed partial class RedisEventStreamStore(
     }
 
     /// <summary>
-    /// Makes a young stream durable: its messages so far and <paramref name="extra"/> are written to Redis, then
-    /// it is forgotten here. False (nothing written) when it already was durable or was answered young.
+    /// Makes a stream held here durable: its messages so far and <paramref name="extra"/> are written to Redis, then
+    /// it is forgotten here. Null (nothing written) when it already was durable or was answered here; false when Redis
+    /// could not take them (they stay here, and the stream with them).
     /// </summary>
-    private async Task<bool> MoveToRedisAsync(LocalEventStreams.LocalStream stream, HashEntry[] extra)
+    private async Task<bool?> MoveToRedisAsync(LocalEventStreams.LocalStream stream, HashEntry[] extra)
     {
-        Task write;
+        Task<bool> write;
+        List<(long Sequence, byte[] Encoded)> events;
         lock (stream.Gate)
         {
             if (stream.Durable || stream.Answered)
             {
-                return false;
+                return null;
             }
 
             stream.Durable = true;
+            events = stream.Drain();
             // Sent while holding the gate: a message written after this one is queued behind it, so Redis never
             // holds a later message (or the completion) without the earlier ones.
-            write = WriteAsync(stream.RedisKey, [.. stream.Drain().Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]);
+            write = WriteAsync(stream.RedisKey, [.. events.Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]);
         }
 
-        await write;
-        _local.Forget(stream);
-        return true;
+        var written = await write;
+        lock (stream.Gate)
+        {
+            if (!written)
+            {
+                stream.Restore(events);
+                stream.Durable = false;
+            }
+            else if (stream.Durable)
+            {
+                _local.Forget(stream); // unless a message Redis could not take is held in it meanwhile
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Keeps a message that Redis could not take in this instance's memory, in the stream held here (made now when
+    /// there is none, held again when it had moved to Redis), where a resume on this instance finds it.
+    /// </summary>
+    private LocalEventStreams.LocalStream HoldUnstored(LocalEventStreams.LocalStream? held, StreamIdentity stream, string token, long sequence, SseItem<JsonRpcMessage?> item, bool final)
+    {
+        held ??= new LocalEventStreams.LocalStream(token, stream.SessionId, stream.StreamId, stream.StartedAtMs);
+        lock (held.Gate)
+        {
+            held.Durable = false;
+            held.Add(sequence, item); // encoded from the bytes the SDK writes next (Sent)
+            held.Answered |= final;
+            if (held.Answered)
+            {
+                _local.Answered(held);
+            }
+            else
+            {
+                _local.Hold(held);
+            }
+        }
+
+        return held;
     }
 
     public async ValueTask<ISseEventStreamReader?> GetStreamReaderAsync(string lastEventId, CancellationToken cancellationToken = default)
@@ -270,7 +311,8 @@ public sealed partial class RedisEventStreamStore(
 
     private static string EventId(string token, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{token}.{sequence}");
 
-    private async Task WriteAsync(RedisKey key, HashEntry[] fields)
+    /// <summary>Writes <paramref name="fields"/> to the stream's hash and renews its expiry; false when Redis could not take them.</summary>
+    private async Task<bool> WriteAsync(RedisKey key, HashEntry[] fields)
     {
         var database = redis.GetDatabase();
         try
@@ -279,10 +321,12 @@ public sealed partial class RedisEventStreamStore(
             var set = database.HashSetAsync(key, fields);
             var expire = database.KeyExpireAsync(key, Retention);
             await Task.WhenAll(set, expire);
+            return true;
         }
         catch (Exception error) when (RedisFailure.Is(error))
         {
             LogUnavailable(logger, error.GetType().Name);
+            return false;
         }
     }
 
@@ -426,8 +470,10 @@ public sealed partial class RedisEventStreamStore(
 
     private sealed record StoredStream(SortedList<long, byte[]> Events, bool Completed, bool Polling);
 
-    private sealed class Writer(RedisEventStreamStore store, StreamIdentity stream, string token, SseEventStreamMode mode, LocalEventStreams.LocalStream? local) : ISseEventStreamWriter
+    private sealed class Writer(RedisEventStreamStore store, StreamIdentity stream, string token, SseEventStreamMode mode, LocalEventStreams.LocalStream? young) : ISseEventStreamWriter
     {
+        /// <summary>The stream as this instance holds it: while young, and when Redis could not take a message.</summary>
+        private LocalEventStreams.LocalStream? _held = young;
         private string? _key;
         private long _sequence;
         private bool _stored;
@@ -444,14 +490,14 @@ public sealed partial class RedisEventStreamStore(
             _stored = true;
             // The client reconnects to poll as soon as the response ends, maybe elsewhere: the mode must be in Redis by then.
             HashEntry[] field = [new HashEntry(ModeField, newMode == SseEventStreamMode.Polling ? "p" : "s")];
-            if (local is null || !await store.MoveToRedisAsync(local, field))
+            if (_held is null || await store.MoveToRedisAsync(_held, field) is null)
             {
                 await store.WriteAsync(Key, field);
             }
         }
 
         /// <summary>The stream's hash in Redis, made when first needed (a quick call's stream never goes there).</summary>
-        private string Key => local?.RedisKey ?? (_key ??= RedisEventStreamStore.Key(stream.SessionId, stream.StreamId, stream.StartedAtMs));
+        private string Key => _held?.RedisKey ?? (_key ??= RedisEventStreamStore.Key(stream.SessionId, stream.StreamId, stream.StartedAtMs));
 
         public async ValueTask<SseItem<JsonRpcMessage?>> WriteEventAsync(SseItem<JsonRpcMessage?> sseItem, CancellationToken cancellationToken = default)
         {
@@ -470,7 +516,7 @@ public sealed partial class RedisEventStreamStore(
             // The answer to the POST's request ends its stream: marked complete in the same write.
             var final = item.Data is JsonRpcResponse or JsonRpcError;
             _completed |= final;
-            if (local is not null && KeptYoung(local, sequence, item, final))
+            if (_held is not null && KeptYoung(_held, sequence, item, final))
             {
                 return item;
             }
@@ -479,9 +525,10 @@ public sealed partial class RedisEventStreamStore(
                 ? [new HashEntry(sequence, store.Protect(item)), new HashEntry(CompletedField, 1)]
                 : [new HashEntry(sequence, store.Protect(item))];
             _stored = true;
-            if (local is null || !await store.MoveToRedisAsync(local, fields))
+            var written = (_held is null ? null : await store.MoveToRedisAsync(_held, fields)) ?? await store.WriteAsync(Key, fields);
+            if (!written)
             {
-                await store.WriteAsync(Key, fields);
+                _held = store.HoldUnstored(_held, stream, token, sequence, item, final);
             }
 
             return item;
@@ -511,20 +558,20 @@ public sealed partial class RedisEventStreamStore(
 
         public async ValueTask DisposeAsync()
         {
-            if (local is not null)
+            if (_held is { } held)
             {
                 bool durable, answered;
-                lock (local.Gate)
+                lock (held.Gate)
                 {
-                    (durable, answered) = (local.Durable, local.Answered);
-                    local.Answered |= !durable; // ended young (a resume then ends too)
+                    (durable, answered) = (held.Durable, held.Answered);
+                    held.Answered |= !durable; // ended while held here (a resume then ends too)
                 }
 
                 if (!durable)
                 {
                     if (!answered)
                     {
-                        store._local.Answered(local);
+                        store._local.Answered(held);
                     }
 
                     return;

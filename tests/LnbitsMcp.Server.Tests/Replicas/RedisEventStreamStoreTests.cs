@@ -238,6 +238,93 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
         Assert.Equal("late", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
     }
 
+    /// <summary>A connection to a Redis of its own that fails fast while that Redis is down, as the servers' does.</summary>
+    private static async Task<(RedisServer Redis, StackExchange.Redis.ConnectionMultiplexer Connection)> OwnRedisAsync()
+    {
+        var redis = await RedisServer.StartAsync();
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(redis.ConnectionString);
+        options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
+        return (redis, await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options).WaitAsync(s_timeout));
+    }
+
+    [Fact]
+    public async Task AnAnswerRedisCannotTakeStaysOnThisInstanceAndAClientThatComesBackGetsIt()
+    {
+        var (redis, connection) = await OwnRedisAsync();
+        await using var _ = redis;
+        await using var __ = connection;
+        var store = DurableStore(connection);
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-13", "14"));
+        var priming = await writer.WriteEventAsync(Priming());
+        await redis.StopAsync(); // Redis goes away during the call, and the client's POST is cut: it comes back for the answer
+
+        var reader = await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout);
+        var reading = ReadAllAsync(reader!);
+        await writer.WriteEventAsync(Answer(14, "kept-here")).AsTask().WaitAsync(s_timeout);
+        await writer.DisposeAsync();
+
+        var replayed = await reading.WaitAsync(s_timeout);
+        Assert.Equal("kept-here", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
+        Assert.Equal(priming.EventId![..priming.EventId!.LastIndexOf('.')] + ".2", replayed[0].EventId);
+        var again = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal("kept-here", ((JsonRpcResponse)Assert.Single(again).Data!).Result!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnOldStreamThatCannotMoveToRedisKeepsItsMessagesHereAndTheyMoveWithTheNextOneOnceRedisIsBack()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (redis, connection) = await OwnRedisAsync();
+        await using var _ = redis;
+        await using var __ = connection;
+        using var store = new RedisEventStreamStore(connection, _dataProtection, clock, NullLogger<RedisEventStreamStore>.Instance, TimeSpan.FromSeconds(1));
+        var startedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-14", "15"));
+        var priming = await writer.WriteEventAsync(Priming());
+        await writer.WriteEventAsync(new SseItem<JsonRpcMessage?>(new JsonRpcNotification { Method = "notifications/progress", Params = new JsonObject { ["progress"] = 1 } }, "message"));
+        await redis.StopAsync();
+        clock.SetUtcNow(clock.GetUtcNow().AddSeconds(1)); // old: its next message would take it to Redis, which is down
+        await writer.WriteEventAsync(new SseItem<JsonRpcMessage?>(new JsonRpcNotification { Method = "notifications/progress", Params = new JsonObject { ["progress"] = 2 } }, "message"));
+
+        // (A reader that meets the stream while a sweep is trying to move it looks again a poll interval later: the clock goes on.)
+        var reading = ReadUntilAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!, count: 2);
+        while (!reading.IsCompleted)
+        {
+            clock.Advance(RedisEventStreamStore.PollInterval);
+            await Task.WhenAny(reading, Task.Delay(TimeSpan.FromMilliseconds(50)));
+        }
+
+        var held = await reading;
+        Assert.Equal([1, 2], held.Select(item => ((JsonRpcNotification)item.Data!).Params!["progress"]!.GetValue<int>()));
+
+        await redis.RestartAsync();
+        await WaitUntilAsync(() => Task.FromResult(connection.IsConnected));
+        await writer.WriteEventAsync(Answer(15, "after-the-outage")).AsTask().WaitAsync(s_timeout);
+        Assert.Equal(0, store.LocalStreams); // moved: nothing of it is held here any more
+        var stored = await connection.GetDatabase().HashGetAllAsync(RedisEventStreamStore.Key("mcp-session-14", "15", startedAt));
+        Assert.Equal(["2", "3", "4", "c"], stored.Select(f => (string)f.Name!).Order(StringComparer.Ordinal));
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal(3, replayed.Count);
+        Assert.Equal("after-the-outage", ((JsonRpcResponse)replayed[2].Data!).Result!["text"]!.GetValue<string>());
+    }
+
+    /// <summary>The first <paramref name="count"/> events of a stream still open.</summary>
+    private static async Task<List<SseItem<JsonRpcMessage?>>> ReadUntilAsync(ISseEventStreamReader reader, int count)
+    {
+        using var timeout = new CancellationTokenSource(s_timeout);
+        var items = new List<SseItem<JsonRpcMessage?>>();
+        await foreach (var item in reader.ReadEventsAsync(timeout.Token))
+        {
+            items.Add(item);
+            if (items.Count == count)
+            {
+                break;
+            }
+        }
+
+        return items;
+    }
+
     [Theory]
     [InlineData("not-an-event-id")]
     [InlineData("AAAA.OQ.1700000000000.1")]

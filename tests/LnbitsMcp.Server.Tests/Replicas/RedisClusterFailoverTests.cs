@@ -224,8 +224,8 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
             .Select(kind => $"{kind.Count()} × {kind.Key}"));
 
     /// <summary>
-    /// What the servers logged as warnings and errors (each message once, with its count and the time of its first
-    /// line in the test's output), for a failure message.
+    /// What the servers logged as warnings and errors (each message once, with the server that logged it and its
+    /// count), for a failure message.
     /// </summary>
     private string Warnings() =>
         string.Join('\n', new[] { ("A", stack.A.Output), ("B", stack.B.Output) }.SelectMany(server => WarningsOf(server.Item1, server.Item2))

@@ -43,6 +43,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>
+    /// What the service logged above Information, each entry with its message line (the simple console format writes
+    /// <c>warn: Category[id]</c>, then the message on the next line): a failure's cause, for an assertion's message.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var lines = _output.ToArray();
+        return [.. lines
+            .Select((line, i) => (line, next: i + 1 < lines.Length ? lines[i + 1] : string.Empty))
+            .Where(l => l.line.StartsWith("warn:", StringComparison.Ordinal) || l.line.StartsWith("fail:", StringComparison.Ordinal) || l.line.StartsWith("crit:", StringComparison.Ordinal))
+            .Select(l => l.line.Trim() + " " + l.next.Trim())];
+    }
+
+    /// <summary>
     /// Starts <paramref name="project"/> (e.g. <c>LnbitsMcp.Server</c>), learns its addresses from its
     /// "Now listening on" lines (so port 0 can be used: no port is picked ahead and raced for) and
     /// waits until <c>/health</c> answers on the first HTTP one.

@@ -228,22 +228,9 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
     /// count), for a failure message.
     /// </summary>
     private string Warnings() =>
-        string.Join('\n', new[] { ("A", stack.A.Output), ("B", stack.B.Output) }.SelectMany(server => WarningsOf(server.Item1, server.Item2))
+        string.Join('\n', stack.A.Problems().Select(problem => "A " + problem).Concat(stack.B.Problems().Select(problem => "B " + problem))
             .GroupBy(warning => warning)
             .Select(kind => $"{kind.Count()} × {kind.Key}"));
-
-    /// <summary>The simple console format's warnings and errors: <c>warn: Category[id]</c>, then the message on the next line.</summary>
-    private static IEnumerable<string> WarningsOf(string server, string output)
-    {
-        var lines = output.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
-            {
-                yield return $"{server} {lines[i].Trim()} {(i + 1 < lines.Length ? lines[i + 1].Trim() : "")}";
-            }
-        }
-    }
 
     /// <summary>What the SDK's client logs for every call answered at once and every notification (at debug level), and its warning that it sends no Mcp-Param headers.</summary>
     private static bool IsRoutine(string clientLogLine) =>

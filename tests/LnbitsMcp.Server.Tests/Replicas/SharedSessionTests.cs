@@ -92,15 +92,7 @@ public abstract class SharedSessionContract
     }
 
     /// <summary>What the servers logged above Information, each with its message line (a failure's cause, for the assertion's message).</summary>
-    private string ServerProblems()
-    {
-        var lines = (A.Output + "\n" + B.Output).Split('\n');
-        return string.Join('\n', lines
-            .Select((line, i) => (line, next: i + 1 < lines.Length ? lines[i + 1] : string.Empty))
-            .Where(l => l.line.StartsWith("warn:", StringComparison.Ordinal) || l.line.StartsWith("fail:", StringComparison.Ordinal) || l.line.StartsWith("crit:", StringComparison.Ordinal))
-            .Select(l => l.line + " " + l.next.Trim())
-            .TakeLast(40));
-    }
+    private string ServerProblems() => string.Join('\n', A.Problems().Concat(B.Problems()).TakeLast(40));
 
     [Fact]
     public async Task RedisHoldsNoRawSessionIdKeyPasswordOrToken()

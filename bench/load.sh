@@ -21,6 +21,16 @@ for project in LnbitsMcp.Server LnbitsMcp.Edge tests/LnbitsMcp.LnbitsSandbox ben
   dotnet build -c Release --nologo -v q "$project" >/dev/null
 done
 
+# --compare CHECKOUT: that checkout's server is loaded too (the driver checks that it is a checkout).
+previous=""
+for argument in "$@"; do
+  if [ "$previous" = "--compare" ] && [ -f "$argument/LnbitsMcp.sln" ]; then
+    echo "bench/load.sh: building Release of $argument/LnbitsMcp.Server"
+    dotnet build -c Release --nologo -v q "$argument/LnbitsMcp.Server" >/dev/null
+  fi
+  previous="$argument"
+done
+
 # The driver starts every process and kills them when it ends; this trap covers a driver killed outright.
 driver=""
 cleanup() {

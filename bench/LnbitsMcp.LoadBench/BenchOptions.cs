@@ -13,13 +13,16 @@ public sealed record BenchOptions
 
     /// <summary>The targets to load (by name; all when empty): e.g. one target at a time while a profiler records.</summary>
     public IReadOnlyList<string> Targets { get; init; } = [];
+
+    /// <summary>Another checkout (its root) whose server is loaded beside this one's, round by round: an A/B of two builds.</summary>
+    public string? CompareRoot { get; init; }
     public string ResultsDirectory { get; init; } =
         Environment.GetEnvironmentVariable("BENCH_RESULTS") is { Length: > 0 } results
             ? results
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "lnbits-mcp-bench");
 
     public const string Usage = """
-        bench/load.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections 1,16,64] [--sessions 10000,100000|none] [--targets sdk,server-decode,…] [--results DIR]
+        bench/load.sh [--rounds N] [--duration SECONDS] [--warmup SECONDS] [--connections 1,16,64] [--sessions 10000,100000|none] [--targets sdk,server-decode,…] [--compare CHECKOUT] [--results DIR]
 
         Starts redis-server, the LNbits sandbox, two servers, the edge and the references (bare MCP SDK, stateful;
         YARP, and a second edge, in front of a bare stateless SDK server; the SDK servers answer echo, and
@@ -27,7 +30,9 @@ public sealed record BenchOptions
         to DIR/<timestamp>.md (default ${BENCH_RESULTS:-~/lnbits-mcp-bench}). --targets loads only the named
         targets (sdk, server-decode, server-balance, server-oauth-decode, yarp, edge-decode, edge-balance,
         sdk-decode, yarp-decode, edge-echo, sandbox), e.g. one at a time while a profiler records; ratios and goals need their
-        references among them.
+        references among them. --compare CHECKOUT also starts the server of another checkout (bench/load.sh builds
+        it too) as target server-decode-b, beside server-decode in every round, and adds the two builds' ratio
+        round by round: e.g. --compare ../main --targets server-decode,server-decode-b --connections 16 --rounds 9.
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -45,6 +50,7 @@ public sealed record BenchOptions
                 "--sessions" => options with { SessionCounts = Numbers(Next()) },
                 "--targets" => options with { Targets = Names(Next()) },
                 "--results" => options with { ResultsDirectory = Next() },
+                "--compare" => options with { CompareRoot = Checkout(Next()) },
                 "--help" or "-h" => throw new BenchException(Usage),
                 _ => throw new BenchException($"unknown option {args[i]}\n{Usage}"),
             };
@@ -54,6 +60,9 @@ public sealed record BenchOptions
             ? throw new BenchException($"--rounds and --duration must be at least 1.\n{Usage}")
             : options;
     }
+
+    private static string Checkout(string path) =>
+        File.Exists(Path.Combine(path, "LnbitsMcp.sln")) ? Path.GetFullPath(path) : throw new BenchException($"--compare {path}: no LnbitsMcp.sln there.\n{Usage}");
 
     private static string[] Names(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

@@ -39,12 +39,13 @@ public sealed class BenchStack : IAsyncDisposable
 
     public string Bolt11 { get; private set; } = string.Empty;
 
-    public static async Task<BenchStack> StartAsync(Services services)
+    /// <param name="compareCheckout">Another checkout whose server is started too, as target <c>server-decode-b</c>.</param>
+    public static async Task<BenchStack> StartAsync(Services services, string? compareCheckout = null)
     {
         var stack = new BenchStack(services);
         try
         {
-            await stack.StartProcessesAsync();
+            await stack.StartProcessesAsync(compareCheckout);
             return stack;
         }
         catch
@@ -102,7 +103,7 @@ public sealed class BenchStack : IAsyncDisposable
         }
     }
 
-    private async Task StartProcessesAsync()
+    private async Task StartProcessesAsync(string? compareCheckout)
     {
         var (redis, redisConnection) = await Services.StartRedisAsync("redis");
         Track(redis);
@@ -163,6 +164,14 @@ public sealed class BenchStack : IAsyncDisposable
             new LoadTarget("edge-echo", "edge → bare SDK, stateless: echo", new Uri(edgeSdkUrl, "/mcp"), echo, null, [edgeSdk, sdkStateless], "yarp", ExpectedText: "hello"),
             new LoadTarget("sandbox", "LNbits sandbox alone: GET /api/v1/wallet", new Uri(sandboxUrl, "/api/v1/wallet"), null, null, [sandbox], Credential: ("X-Api-Key", AdminKey), ExpectedText: "balance"),
         ];
+        if (compareCheckout is not null)
+        {
+            var (other, otherUrl) = await Services.StartServerAsync("server-b", redisConnection, sandboxUrl, compareCheckout);
+            Track(other);
+            var session = await OpenConfiguredSessionAsync(new Uri(otherUrl, "/mcp"));
+            Targets = [.. Targets, new LoadTarget(BuildComparison.OtherTarget, $"server + Redis: decode_invoice, built from {compareCheckout}", new Uri(otherUrl, "/mcp"), decode, session,
+                [other, redis, sandbox], "sdk", ExpectedText: "payment_hash")];
+        }
     }
 
     /// <summary>A stateful MCP session (initialize) whose bound session has the sandbox wallet configured.</summary>

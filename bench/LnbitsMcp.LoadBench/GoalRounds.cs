@@ -21,6 +21,18 @@ public static class GoalRounds
         Func<Func<string, Sample?>, (double Value, bool Reached)?> measure,
         string unit = "×")
     {
+        var values = Values(samples, connections, measure);
+        return values.Count == 0
+            ? string.Empty
+            : $"{string.Join(", ", values.Select(v => v.Value.ToString("F2", CultureInfo.InvariantCulture) + unit))} ({values.Count(v => v.Reached)} of {values.Count})";
+    }
+
+    /// <summary>The measure in every round (in round order) in which the targets it needs ran at <paramref name="connections"/>.</summary>
+    public static List<(double Value, bool Reached)> Values(
+        IReadOnlyList<Sample> samples,
+        int connections,
+        Func<Func<string, Sample?>, (double Value, bool Reached)?> measure)
+    {
         var values = new List<(double Value, bool Reached)>();
         foreach (var round in samples.Select(s => s.Round).Distinct().Order())
         {
@@ -31,9 +43,7 @@ public static class GoalRounds
             }
         }
 
-        return values.Count == 0
-            ? string.Empty
-            : $"{string.Join(", ", values.Select(v => v.Value.ToString("F2", CultureInfo.InvariantCulture) + unit))} ({values.Count(v => v.Reached)} of {values.Count})";
+        return values;
     }
 
     /// <summary>Ours ÷ the reference by <paramref name="metric"/>, reached when <paramref name="reaches"/> says so.</summary>

@@ -31,6 +31,7 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
         Line();
         WriteGoals(samples, summaries, scale);
         WriteSameResult(summaries);
+        WriteBuildComparison(samples);
         if (scale is not null)
         {
             WriteScale(scale);
@@ -159,6 +160,34 @@ public sealed class MarkdownReport(BenchOptions options, string loadBefore, stri
         {
             Line($"| {ours.Target.Label} ÷ {reference.Target.Label} | {c} | {Ratio(ours.Rps, reference.Rps)} | {Ratio(ours.TotalCpu, reference.TotalCpu)} | "
                 + $"{Breakdown(ours)} vs {Breakdown(reference)} | {Ratio(ours.P50Ms, reference.P50Ms)} |");
+        }
+
+        Line();
+    }
+
+    /// <summary>With <c>--compare</c>: this checkout's server ÷ the other's, round by round (see <see cref="BuildComparison"/>).</summary>
+    private void WriteBuildComparison(IReadOnlyList<Sample> samples)
+    {
+        var rows = (from c in options.Connections
+                    let cpu = BuildComparison.RoundRatios(samples, c, s => s.TotalCpu)
+                    let rps = BuildComparison.RoundRatios(samples, c, Rps)
+                    where cpu.Count > 0 || rps.Count > 0
+                    select (c, cpu, rps)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        Line("## Two builds compared");
+        Line();
+        Line($"`{BuildComparison.OwnTarget}` (this checkout) ÷ `{BuildComparison.OtherTarget}` (the checkout given to `--compare`), both `decode_invoice` against the same Redis, "
+            + "one after the other in every round: the median of the rounds' ratios, their range, and each round's (below 1× in CPU: this checkout costs less).");
+        Line();
+        Line("| c | CPU per request ÷ | rps ÷ |");
+        Line("|---:|---|---|");
+        foreach (var (c, cpu, rps) in rows)
+        {
+            Line($"| {c} | {BuildComparison.Describe(cpu)} | {BuildComparison.Describe(rps)} |");
         }
 
         Line();

@@ -36,7 +36,7 @@ var loadBefore = LoadAverage();
 Console.WriteLine($"load benchmark: logs in {work}; load average {loadBefore}");
 try
 {
-    stack = await BenchStack.StartAsync(new Services(Repository.Root(), work));
+    stack = await BenchStack.StartAsync(new Services(Repository.Root(), work), options.CompareRoot);
     var rounds = new LoadRounds(new Wrk(work), stack.Processes, Console.Out);
     var targets = stack.Select(options.Targets);
     Console.WriteLine("warm-up");

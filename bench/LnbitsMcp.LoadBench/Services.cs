@@ -40,8 +40,11 @@ public sealed class Services(string repositoryRoot, string workDirectory)
     public Task<(ChildProcess Process, Uri Url)> StartSandboxAsync() =>
         StartDotnetAsync("sandbox", Path.Combine("tests", "LnbitsMcp.LnbitsSandbox"), "LnbitsMcp.LnbitsSandbox", ["--urls", "http://127.0.0.1:0"], []);
 
-    /// <summary>A server instance as the AppHost runs it behind the edge (its production logging and telemetry).</summary>
-    public Task<(ChildProcess Process, Uri Url)> StartServerAsync(string name, string redis, Uri lnbits) =>
+    /// <summary>
+    /// A server instance as the AppHost runs it behind the edge (its production logging and telemetry), built from this
+    /// checkout or from <paramref name="checkout"/>.
+    /// </summary>
+    public Task<(ChildProcess Process, Uri Url)> StartServerAsync(string name, string redis, Uri lnbits, string? checkout = null) =>
         StartDotnetAsync(name, "LnbitsMcp.Server", "LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], new Dictionary<string, string>
         {
             ["ConnectionStrings__redis"] = redis,
@@ -52,7 +55,7 @@ public sealed class Services(string repositoryRoot, string workDirectory)
             ["Http__AllowedHosts__0"] = "*",
             ["Http__AllowedOrigins__0"] = "*",
             ["ForwardedHeaders__EdgeSecret"] = EdgeSecret,
-        });
+        }, checkout);
 
     /// <summary>The edge in front of the servers. Its rate limits are lifted: they exist to refuse exactly this kind of load.</summary>
     public Task<(ChildProcess Process, Uri Url)> StartEdgeAsync(string redis, IReadOnlyList<Uri> servers, string name = "edge")
@@ -89,9 +92,9 @@ public sealed class Services(string repositoryRoot, string workDirectory)
         StartDotnetAsync(name, Path.Combine("bench", "LnbitsMcp.Bench.ReferenceProxy"), "LnbitsMcp.Bench.ReferenceProxy",
             ["--urls", "http://127.0.0.1:0", "--destination", destination.AbsoluteUri], []);
 
-    private async Task<(ChildProcess Process, Uri Url)> StartDotnetAsync(string name, string projectDirectory, string assembly, string[] arguments, Dictionary<string, string> settings)
+    private async Task<(ChildProcess Process, Uri Url)> StartDotnetAsync(string name, string projectDirectory, string assembly, string[] arguments, Dictionary<string, string> settings, string? checkout = null)
     {
-        var output = Path.Combine(repositoryRoot, projectDirectory, "bin", "Release", "net10.0");
+        var output = Path.Combine(checkout ?? repositoryRoot, projectDirectory, "bin", "Release", "net10.0");
         var dll = Path.Combine(output, assembly + ".dll");
         if (!File.Exists(dll))
         {

@@ -23,8 +23,8 @@ public sealed class LocalEventStreams
     /// How many quickly answered streams are kept for a resume on this instance, at most (and at least half as
     /// many, the latest): 10–20 s of answers at 100 calls a second. Few on purpose: answers kept longer outlive
     /// the young garbage collections and make the collector's full (gen 2) work per call (10 000 kept halved a
-    /// server's throughput under load). Each is kept encoded, one byte array per event, which the collector
-    /// moves far faster than message objects.
+    /// server's throughput under load). Each is kept encoded: an answer in <see cref="Answers"/> (which the collector
+    /// never moves), another message in a byte array of its own.
     /// </summary>
     public const int MaxAnswered = 2_000;
 
@@ -34,7 +34,14 @@ public sealed class LocalEventStreams
     private AnsweredGeneration _answeredBefore = new();
     private int _answeredCount; // how many joined the current generation (a little more when two join as it is replaced)
 
-    public LocalEventStreams() => _openBySpan = _open.GetAlternateLookup<ReadOnlySpan<char>>();
+    public LocalEventStreams(KeptAnswerRing? answers = null)
+    {
+        _openBySpan = _open.GetAlternateLookup<ReadOnlySpan<char>>();
+        Answers = answers ?? new KeptAnswerRing();
+    }
+
+    /// <summary>Where the answers of answered streams are kept (the last few MB of them).</summary>
+    public KeptAnswerRing Answers { get; }
 
     /// <summary>How many streams are held (open or answered).</summary>
     public int Count => _open.Count + _answered.Streams.Count + _answeredBefore.Streams.Count;
@@ -42,7 +49,7 @@ public sealed class LocalEventStreams
     /// <summary>Holds a new stream (MCP session, stream id, start) under <paramref name="key"/>, the prefix of its event ids.</summary>
     public LocalStream Open(string key, string sessionId, string streamId, long startedAtMs)
     {
-        var stream = new LocalStream(key, sessionId, streamId, startedAtMs);
+        var stream = new LocalStream(key, sessionId, streamId, startedAtMs, Answers);
         _open[key] = stream;
         return stream;
     }
@@ -89,13 +96,14 @@ public sealed class LocalEventStreams
     }
 
     /// <summary>
-    /// One young stream: its events in order, and whether it was answered. An event is kept encoded, one array
-    /// whatever the message; from when it is stored until the SDK has written it, it is the message itself, and
-    /// takes its encoding from the bytes the SDK wrote (<see cref="Sent"/>) or, if none come, when it is read.
+    /// One young stream: its events in order, and whether it was answered. An event is kept encoded: the answer of
+    /// an answered stream in <paramref name="answers"/>, any other message in an array of its own; from when it is
+    /// stored until the SDK has written it, it is the message itself, and takes its encoding from the bytes the SDK
+    /// wrote (<see cref="Sent"/>) or, if none come, when it is read.
     /// </summary>
-    public sealed class LocalStream(string key, string sessionId, string streamId, long startedAtMs)
+    public sealed class LocalStream(string key, string sessionId, string streamId, long startedAtMs, KeptAnswerRing answers)
     {
-        private readonly List<(long Sequence, byte[]? Encoded, SseItem<JsonRpcMessage?> Message)> _events = [];
+        private readonly List<(long Sequence, byte[]? Encoded, KeptAnswerRing.Slot? Kept, SseItem<JsonRpcMessage?> Message)> _events = [];
         private string? _redisKey;
 
         /// <summary>The prefix of the stream's event ids.</summary>
@@ -116,11 +124,11 @@ public sealed class LocalEventStreams
         public bool Durable { get; set; }
 
         /// <summary>Adds a message the SDK is about to write (under <see cref="Gate"/>).</summary>
-        public void Add(long sequence, SseItem<JsonRpcMessage?> message) => _events.Add((sequence, null, message));
+        public void Add(long sequence, SseItem<JsonRpcMessage?> message) => _events.Add((sequence, null, null, message));
 
         /// <summary>
         /// The message <paramref name="sequence"/> as the SDK wrote it (<paramref name="data"/>: its JSON): kept as
-        /// these bytes instead of being serialized again.
+        /// these bytes instead of being serialized again; the answer of a stream answered here among the kept answers.
         /// </summary>
         public void Sent(long sequence, ReadOnlySpan<byte> data)
         {
@@ -128,16 +136,30 @@ public sealed class LocalEventStreams
             {
                 for (var i = _events.Count - 1; i >= 0; i--)
                 {
+                    var (_, encoded, kept, message) = _events[i];
                     if (_events[i].Sequence == sequence)
                     {
-                        if (_events[i].Encoded is null)
+                        if (encoded is null && kept is null)
                         {
-                            _events[i] = (sequence, RedisEventStreamStore.Encode(_events[i].Message, data), default);
+                            // Only an answered stream's answer: a message of an open stream may still have to go to Redis, whole.
+                            _events[i] = Answered && !Durable && message.Data is JsonRpcResponse or JsonRpcError
+                                && RedisEventStreamStore.Keep(answers, message, data) is { } slot
+                                ? (sequence, null, slot, default)
+                                : (sequence, RedisEventStreamStore.Encode(message, data), null, default);
                         }
 
                         return;
                     }
                 }
+            }
+        }
+
+        /// <summary>Whether a kept answer of this stream has been overwritten by later answers: a resume can no longer have it.</summary>
+        public bool Lost()
+        {
+            lock (Gate)
+            {
+                return _events.Exists(e => e.Kept is { } slot && !answers.Holds(slot));
             }
         }
 
@@ -151,27 +173,46 @@ public sealed class LocalEventStreams
 
         /// <summary>Puts back messages <see cref="Drain"/> took, before any added since (under <see cref="Gate"/>): Redis could not take them.</summary>
         public void Restore(List<(long Sequence, byte[] Encoded)> drained) =>
-            _events.InsertRange(0, drained.Select(e => (e.Sequence, (byte[]?)e.Encoded, default(SseItem<JsonRpcMessage?>))));
+            _events.InsertRange(0, drained.Select(e => (e.Sequence, (byte[]?)e.Encoded, (KeptAnswerRing.Slot?)null, default(SseItem<JsonRpcMessage?>))));
 
-        /// <summary>The messages after <paramref name="afterSequence"/>, encoded, and whether the stream has ended.</summary>
-        public (List<(long Sequence, byte[] Encoded)> Events, bool Answered) After(long afterSequence)
+        /// <summary>
+        /// The messages after <paramref name="afterSequence"/>, encoded, and whether the stream has ended; Lost when its
+        /// answer has been overwritten among the kept answers (the messages are then those before it).
+        /// </summary>
+        public (List<(long Sequence, byte[] Encoded)> Events, bool Answered, bool Lost) After(long afterSequence)
         {
             lock (Gate)
             {
-                return (EncodedAfter(afterSequence), Answered);
+                var events = EncodedAfter(afterSequence, out var lost);
+                return (events, Answered, lost);
             }
         }
 
-        private List<(long Sequence, byte[] Encoded)> EncodedAfter(long afterSequence)
+        private List<(long Sequence, byte[] Encoded)> EncodedAfter(long afterSequence) => EncodedAfter(afterSequence, out _);
+
+        private List<(long Sequence, byte[] Encoded)> EncodedAfter(long afterSequence, out bool lost)
         {
+            lost = false;
             var events = new List<(long Sequence, byte[] Encoded)>(_events.Count);
             for (var i = 0; i < _events.Count; i++)
             {
-                var (sequence, encoded, message) = _events[i];
+                var (sequence, encoded, kept, message) = _events[i];
                 if (sequence > afterSequence)
                 {
+                    if (kept is { } slot)
+                    {
+                        if (answers.Read(slot) is not { } bytes)
+                        {
+                            lost = true;
+                            break;
+                        }
+
+                        events.Add((sequence, bytes));
+                        continue;
+                    }
+
                     encoded ??= RedisEventStreamStore.Encode(message); // the SDK has not written it (yet)
-                    _events[i] = (sequence, encoded, default);
+                    _events[i] = (sequence, encoded, null, default);
                     events.Add((sequence, encoded));
                 }
             }

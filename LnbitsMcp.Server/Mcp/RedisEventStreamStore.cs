@@ -49,7 +49,8 @@ public sealed partial class RedisEventStreamStore(
     IDataProtectionProvider dataProtection,
     TimeProvider time,
     ILogger<RedisEventStreamStore> logger,
-    TimeSpan? storeAfter = null) : ISseEventStreamStore, ISentEventObserver, IDisposable
+    TimeSpan? storeAfter = null,
+    KeptAnswerRing? answers = null) : ISseEventStreamStore, ISentEventObserver, IDisposable
 {
     /// <summary>The default of <see cref="StoreAfter"/>.</summary>
     public static readonly TimeSpan DefaultStoreAfter = TimeSpan.FromSeconds(1);
@@ -72,7 +73,7 @@ public sealed partial class RedisEventStreamStore(
     /// </summary>
     private TimeSpan UnknownStreamHorizon => StoreAfter > TimeSpan.Zero ? StoreAfter + SweepInterval + TimeSpan.FromSeconds(2) : Retention;
 
-    private readonly LocalEventStreams _local = new();
+    private readonly LocalEventStreams _local = new(answers);
     private readonly Lock _sweepGate = new();
     private ITimer? _sweep;
 
@@ -184,7 +185,7 @@ public sealed partial class RedisEventStreamStore(
     /// </summary>
     private LocalEventStreams.LocalStream HoldUnstored(LocalEventStreams.LocalStream? held, StreamIdentity stream, string token, long sequence, SseItem<JsonRpcMessage?> item, bool final)
     {
-        held ??= new LocalEventStreams.LocalStream(token, stream.SessionId, stream.StreamId, stream.StartedAtMs);
+        held ??= new LocalEventStreams.LocalStream(token, stream.SessionId, stream.StreamId, stream.StartedAtMs, _local.Answers);
         lock (held.Gate)
         {
             held.Durable = false;
@@ -218,6 +219,11 @@ public sealed partial class RedisEventStreamStore(
 
         if (_local.Find(token) is { } young)
         {
+            if (young.Lost())
+            {
+                return null; // answered here, and its answer no longer kept: as a stream forgotten here
+            }
+
             return new Reader(this, stream, young.RedisKey, token, sequence, null); // young, or answered young: this instance has it
         }
 
@@ -385,6 +391,10 @@ public sealed partial class RedisEventStreamStore(
     /// <summary>An event as <see cref="Encode(SseItem{JsonRpcMessage?})"/> writes it, its message being <paramref name="messageJson"/> (as the SDK wrote it).</summary>
     internal static byte[] Encode(SseItem<JsonRpcMessage?> item, ReadOnlySpan<byte> messageJson) => Encode(item, messageJson, serialize: false);
 
+    /// <summary>As <see cref="Encode(SseItem{JsonRpcMessage?}, ReadOnlySpan{byte})"/>, kept in <paramref name="ring"/>; null when too long for it.</summary>
+    internal static KeptAnswerRing.Slot? Keep(KeptAnswerRing ring, SseItem<JsonRpcMessage?> item, ReadOnlySpan<byte> messageJson) =>
+        Encode(item, messageJson, serialize: false, ring, static (ring, encoded) => ring.TryKeep(encoded));
+
     private SseItem<JsonRpcMessage?>? Unprotect(byte[] stored, string eventId)
     {
         try
@@ -402,7 +412,11 @@ public sealed partial class RedisEventStreamStore(
     /// stream keeps these bytes rather than the message objects, so a kept answer is one object for the garbage
     /// collector instead of a tree that every young collection would have to copy.
     /// </summary>
-    private static byte[] Encode(SseItem<JsonRpcMessage?> item, ReadOnlySpan<byte> messageJson, bool serialize)
+    private static byte[] Encode(SseItem<JsonRpcMessage?> item, ReadOnlySpan<byte> messageJson, bool serialize) =>
+        Encode(item, messageJson, serialize, 0, static (_, encoded) => encoded.ToArray());
+
+    /// <summary>Encodes the event and hands its bytes to <paramref name="take"/> (they are the thread's buffer: copy them).</summary>
+    private static TResult Encode<TState, TResult>(SseItem<JsonRpcMessage?> item, ReadOnlySpan<byte> messageJson, bool serialize, TState state, Func<TState, ReadOnlySpan<byte>, TResult> take)
     {
         // One growing buffer and writer per thread: a call's answer (a few KB once its text is escaped) was written
         // into a fresh 1 KB buffer that grew twice, a fifth of what a quick call allocated. Only the result is new.
@@ -430,7 +444,7 @@ public sealed partial class RedisEventStreamStore(
 
             json.WriteEndObject();
             json.Flush();
-            return buffer.WrittenSpan.ToArray();
+            return take(state, buffer.WrittenSpan);
         }
         finally
         {
@@ -604,7 +618,7 @@ public sealed partial class RedisEventStreamStore(
                 if (store._local.Find(token) is { } young)
                 {
                     // Young on this instance: its messages from memory, until it is answered or moves to Redis.
-                    var (events, answered) = young.After(sent);
+                    var (events, answered, lost) = young.After(sent);
                     foreach (var (sequence, encoded) in events)
                     {
                         sent = sequence;
@@ -614,9 +628,9 @@ public sealed partial class RedisEventStreamStore(
                         }
                     }
 
-                    if (answered)
+                    if (answered || lost)
                     {
-                        yield break;
+                        yield break; // lost: its answer was overwritten among the kept answers meanwhile
                     }
 
                     giveUpAt = store.Time.GetUtcNow() + Retention;

@@ -132,6 +132,42 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AQuickAnswerOverwrittenAmongTheKeptAnswersIsNoLongerResumedWhileLaterAndLongAnswersAre()
+    {
+        // A block of 4 KB: answers of up to 512 bytes go there, a longer one into an array of its own.
+        using var store = new RedisEventStreamStore(_redis.Connection, _dataProtection, TimeProvider.System, NullLogger<RedisEventStreamStore>.Instance,
+            answers: new KeptAnswerRing(capacity: 4096));
+        async Task<string> AnswerAsync(int id, string text)
+        {
+            var writer = await store.CreateStreamAsync(Stream("mcp-session-15", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var priming = await writer.WriteEventAsync(Priming());
+            var answer = await writer.WriteEventAsync(Answer(id, text));
+            store.Sent(Frame(answer.EventId!, $$$"""{"jsonrpc":"2.0","id":{{{id}}},"result":{"text":"{{{text}}}"}}"""));
+            await writer.DisposeAsync();
+            return priming.EventId!;
+        }
+
+        async Task<string?> ResumedTextAsync(string primingId) =>
+            await store.GetStreamReaderAsync(primingId).AsTask().WaitAsync(s_timeout) is { } reader
+                ? ((JsonRpcResponse)Assert.Single(await ReadAllAsync(reader)).Data!).Result!["text"]!.GetValue<string>()
+                : null;
+
+        var oldest = await AnswerAsync(1, "oldest");
+        var longAnswer = await AnswerAsync(2, new string('L', 600));
+        Assert.Equal("oldest", await ResumedTextAsync(oldest));
+
+        var later = new List<string>();
+        for (var i = 3; i < 3 + 40; i++)
+        {
+            later.Add(await AnswerAsync(i, "later-" + new string('x', 100))); // 40 × ≈ 150 bytes: more than the block
+        }
+
+        Assert.Null(await ResumedTextAsync(oldest));
+        Assert.Equal(new string('L', 600), await ResumedTextAsync(longAnswer));
+        Assert.Equal("later-" + new string('x', 100), await ResumedTextAsync(later[^1]));
+    }
+
+    [Fact]
     public async Task AnAnswerWhoseWriteWasNotReadIsSerializedWhenResumed()
     {
         using var store = Store(_redis.Connection);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LnbitsMcp.Server.Configuration;
 
 namespace LnbitsMcp.Server.Auth;
 
@@ -30,27 +31,27 @@ public sealed class AuthOptions
     /// <summary>The public base URL (e.g. <c>https://mcp.example</c>); unset = the request's scheme and host.</summary>
     public Uri? PublicUrl { get; set; }
 
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Idle lifetime of refresh tokens and of the connection they keep alive (each refresh restarts it).</summary>
-    [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
+    [TimeSpanRange("00:05:00", "365.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
-    [Range(typeof(TimeSpan), "00:00:30", "00:10:00")]
+    [TimeSpanRange("00:00:30", "00:10:00")]
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Largest Client ID Metadata Document accepted, in bytes.</summary>
     [Range(256, 1024 * 1024)]
     public int ClientMetadataMaxBytes { get; set; } = 16 * 1024;
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:00:30")]
+    [TimeSpanRange("00:00:01", "00:00:30")]
     public TimeSpan ClientMetadataTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    [TimeSpanRange("00:00:00", "1.00:00:00")]
     public TimeSpan ClientMetadataCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long a link that configures an MCP session from the connect page stays valid (URL-mode elicitation).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    [TimeSpanRange("00:01:00", "01:00:00")]
     public TimeSpan SessionLinkLifetime { get; set; } = TimeSpan.FromMinutes(10);
 }

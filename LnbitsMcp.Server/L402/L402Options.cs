@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LnbitsMcp.Server.Configuration;
 
 namespace LnbitsMcp.Server.L402;
 
@@ -15,6 +16,6 @@ public sealed class L402Options
     public long MaxL402Sats { get; set; } = 1_000;
 
     /// <summary>How long a paid credential is reused for its session and origin (<c>Payments:L402CredentialLifetime</c>).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    [TimeSpanRange("00:01:00", "30.00:00:00")]
     public TimeSpan L402CredentialLifetime { get; set; } = TimeSpan.FromHours(24);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LnbitsMcp.Server.Configuration;
 
 namespace LnbitsMcp.Server.Payments;
 
@@ -31,11 +32,11 @@ public sealed class PaymentOptions
     public string Network { get; set; } = "bitcoin";
 
     /// <summary>How long a payment LNbits reports as pending is polled before answering.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:02:00")]
+    [TimeSpanRange("00:00:00", "00:02:00")]
     public TimeSpan PendingPollTime { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a pending payment approval (its page and its <c>approval_id</c>) stays valid.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan ApprovalLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -46,7 +47,7 @@ public sealed class PaymentOptions
     public bool AllowTokenConfirmation { get; set; }
 
     /// <summary>How long a confirmation token stays valid (with <see cref="AllowTokenConfirmation"/>).</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "00:30:00")]
+    [TimeSpanRange("00:00:10", "00:30:00")]
     public TimeSpan ConfirmationTokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using LnbitsMcp.Server.Configuration;
 
 namespace LnbitsMcp.Server.Sessions;
 
@@ -7,7 +8,7 @@ public sealed class SessionsOptions
     public const string SectionName = "Sessions";
 
     /// <summary>Sliding idle expiry: a session unused this long is gone.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    [TimeSpanRange("00:00:01", "30.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(60);
 
     /// <summary>Live sessions one authenticated principal may hold.</summary>

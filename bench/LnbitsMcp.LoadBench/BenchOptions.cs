@@ -16,6 +16,7 @@ public sealed record BenchOptions
 
     /// <summary>Another checkout (its root) whose server is loaded beside this one's, round by round: an A/B of two builds.</summary>
     public string? CompareRoot { get; init; }
+
     public string ResultsDirectory { get; init; } =
         Environment.GetEnvironmentVariable("BENCH_RESULTS") is { Length: > 0 } results
             ? results

@@ -136,8 +136,8 @@ public sealed class LocalEventStreams
             {
                 for (var i = _events.Count - 1; i >= 0; i--)
                 {
-                    var (_, encoded, kept, message) = _events[i];
-                    if (_events[i].Sequence == sequence)
+                    var (eventSequence, encoded, kept, message) = _events[i];
+                    if (eventSequence == sequence)
                     {
                         if (encoded is null && kept is null)
                         {

@@ -23,7 +23,7 @@ public static class EdgeProxyExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("redis")))
         {
-            builder.AddRedisClient("redis", configureOptions: options =>
+            builder.AddTracedRedisClient("redis", options =>
             {
                 options.AbortOnConnectFail = false;
                 options.ConnectTimeout = 3000;

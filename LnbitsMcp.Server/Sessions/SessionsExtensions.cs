@@ -54,7 +54,7 @@ public static class SessionsExtensions
 
     private static void AddRedisSessions(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(RedisConnectionName, configureOptions: options =>
+        builder.AddTracedRedisClient(RedisConnectionName, options =>
         {
             // Keep serving (with clear errors) while Redis is down, and reconnect by itself.
             options.AbortOnConnectFail = false;

@@ -9,7 +9,7 @@ namespace LnbitsMcp.Server.Telemetry;
 /// Tags every span of a tool call — the SDK's <c>tools/call</c> span and everything below it (LNbits
 /// HTTP, Redis) — with <c>mcp.tool.name</c> and, once the session is known, <c>lnbits_mcp.session</c>.
 /// Live spans are followed by parent span id and forgotten when they end. The Redis instrumentation makes
-/// its spans later (when it drains its profiling sessions, every 10 s), as children of the span a command
+/// its spans later (when it drains its profiling sessions, every second), as children of the span a command
 /// ran under; so a span during which Redis commands were sent is remembered for a while after it ends
 /// (<see cref="RecentlyEndedSpans{T}"/>), and only such a span: a call served from memory leaves nothing behind.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class ToolSpanEnricher(IServiceProvider services) : BaseProcessor<
     /// <summary>A followed span that never ends as a recorded span is forgotten after this.</summary>
     private static readonly TimeSpan s_keep = TimeSpan.FromMinutes(2);
     private readonly ConcurrentDictionary<ActivitySpanId, (ToolSpan Span, long RedisOperationsAtStart)> _live = new();
-    private readonly RecentlyEndedSpans<ToolSpan> _endedAfterRedis = new(TimeSpan.FromSeconds(15));
+    private readonly RecentlyEndedSpans<ToolSpan> _endedAfterRedis = new(RedisTracing.FlushInterval * 5); // the drain may be late under load
     private readonly Lazy<IConnectionMultiplexer?> _redis = new(services.GetService<IConnectionMultiplexer>);
     private long _lastSweep = Environment.TickCount64;
 

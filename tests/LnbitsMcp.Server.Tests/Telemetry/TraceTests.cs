@@ -55,6 +55,41 @@ public sealed class TraceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RedisSpansOfAToolCallReachTheExporterWithinSecondsOfTheCall()
+    {
+        // Redis spans are made when the instrumentation drains its profiling sessions: every second here. Aspire's own
+        // client drained every 10 s, which three calls 1.5 s apart, each given 3 s, cannot all meet.
+        await using var client = await _stack.ConfiguredClientThroughEdgeAsync("prompt", 10);
+        for (var call = 0; call < 3; call++)
+        {
+            var before = ToolSpans("get_session_info").Select(s => s.SpanId).ToHashSet();
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the second in which a read-only call may use the instance's copy of its session
+            await client.CallOkAsync("get_session_info");
+
+            var deadline = DateTime.UtcNow.AddSeconds(3);
+            var redisSeen = false;
+            while (!redisSeen && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+                var spans = _stack.Capture.Spans();
+                redisSeen = ToolSpans("get_session_info").Where(s => !before.Contains(s.SpanId))
+                    .Any(tool => Descendants([.. spans.Where(s => s.TraceId == tool.TraceId)], tool).Any(IsRedis));
+            }
+
+            Assert.True(redisSeen, $"call {call + 1}: no Redis span of its session lookup within 3 s");
+        }
+    }
+
+    /// <summary>The SDK's server spans of <paramref name="tool"/> in traces that came through this stack's edge.</summary>
+    private List<CapturedSpan> ToolSpans(string tool)
+    {
+        var spans = _stack.Capture.Spans();
+        var ourTraces = spans.Where(s => IsServerRequest(s, _stack.EdgeUrl)).Select(s => s.TraceId).ToHashSet();
+        return [.. spans.Where(s => s.Source == "Experimental.ModelContextProtocol" && s.Kind == System.Diagnostics.ActivityKind.Server
+            && s.Name.Contains(tool, StringComparison.Ordinal) && ourTraces.Contains(s.TraceId))];
+    }
+
+    [Fact]
     public async Task ALogLineOfAToolCallCarriesTheToolNameAndSessionHintInItsScope()
     {
         await using var client = await _stack.ConfiguredClientThroughEdgeAsync("scoped", 10);

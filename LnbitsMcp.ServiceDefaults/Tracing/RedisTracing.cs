@@ -9,7 +9,7 @@ namespace Microsoft.Extensions.Hosting;
 /// command in a profiling session per span and makes the spans when it drains those sessions; until then it holds
 /// the span (an <c>Activity</c> with its tags) and the session. Aspire's client drains every 10 s: under load that
 /// kept every request span that sent a command alive for seconds, long enough to reach the collector's oldest
-/// generation (a tool call's p99 three times as long on the OAuth path, which sends one command per call). Here they
+/// generation (a tool call's p99 nearly three times as long on the OAuth path, which sends one command per call). Here they
 /// are drained every <see cref="FlushInterval"/>, which also brings the Redis spans to the exporter that much sooner.
 /// </summary>
 public static class RedisTracing

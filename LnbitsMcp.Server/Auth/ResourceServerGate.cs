@@ -44,33 +44,33 @@ public sealed class ResourceServerGate(
 
     private async Task CheckBearerAsync(HttpContext context, RequestDelegate next, bool builtInIssuer)
     {
-        var metadata = urls.ResourceMetadata(context.Request);
         var user = context.User;
+        string Metadata() => urls.ResourceMetadata(context.Request); // only a refusal names it
         if (user.Identity?.IsAuthenticated != true)
         {
-            await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: true, "The bearer token is invalid or expired.");
+            await BearerChallenge.UnauthorizedAsync(context, Metadata(), invalidToken: true, "The bearer token is invalid or expired.");
             return;
         }
 
         if (builtInIssuer)
         {
             var audience = urls.McpResource(context.Request);
-            if (!user.FindAll(c => c.Type is "aud" or "oi_aud").Any(a => string.Equals(a.Value, audience, StringComparison.Ordinal)))
+            if (!HasAudience(user, audience))
             {
-                await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: true, "The bearer token was issued for another resource.");
+                await BearerChallenge.UnauthorizedAsync(context, Metadata(), invalidToken: true, "The bearer token was issued for another resource.");
                 return;
             }
 
             var connections = services.GetRequiredService<Connections>();
             if (!await connections.TouchAsync(user, context.RequestAborted))
             {
-                await BearerChallenge.UnauthorizedAsync(context, metadata, invalidToken: true, "This connection was revoked or has expired. Connect again.");
+                await BearerChallenge.UnauthorizedAsync(context, Metadata(), invalidToken: true, "This connection was revoked or has expired. Connect again.");
                 return;
             }
 
             if (!HasScope(user, OAuthScopes.WalletPay) && await PayingToolCalledAsync(context.Request) is { } tool)
             {
-                await BearerChallenge.InsufficientScopeAsync(context, metadata, tool);
+                await BearerChallenge.InsufficientScopeAsync(context, Metadata(), tool);
                 return;
             }
         }
@@ -78,14 +78,86 @@ public sealed class ResourceServerGate(
         await next(context);
     }
 
-    public static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope) => Scopes(user).Contains(scope, StringComparer.Ordinal);
+    /// <summary>Whether the token grants <paramref name="scope"/> (one of <see cref="Scopes"/>); asked on every call, so without allocating.</summary>
+    public static bool HasScope(System.Security.Claims.ClaimsPrincipal user, string scope)
+    {
+        if (scope is OfflineAccess or "")
+        {
+            return false;
+        }
 
-    /// <summary>The token's scopes (OpenIddict's private <c>oi_scp</c> claims, or a JWT's <c>scope</c>).</summary>
-    public static IReadOnlyList<string> Scopes(System.Security.Claims.ClaimsPrincipal user) =>
-        [.. user.FindAll(c => c.Type is "scope" or "oi_scp")
-            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(s => s != "offline_access")
-            .Distinct(StringComparer.Ordinal)];
+        foreach (var claim in user.Claims)
+        {
+            if (IsScopeClaim(claim))
+            {
+                var value = claim.Value.AsSpan();
+                foreach (var part in value.Split(' '))
+                {
+                    if (value[part].SequenceEqual(scope))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The token's scopes (OpenIddict's private <c>oi_scp</c> claims, one per scope, or a JWT's space-separated
+    /// <c>scope</c>), each once, in the order they come, <c>offline_access</c> left out.
+    /// </summary>
+    public static IReadOnlyList<string> Scopes(System.Security.Claims.ClaimsPrincipal user)
+    {
+        List<string> scopes = [];
+        foreach (var claim in user.Claims)
+        {
+            if (!IsScopeClaim(claim))
+            {
+                continue;
+            }
+
+            if (!claim.Value.Contains(' ', StringComparison.Ordinal))
+            {
+                AddOnce(scopes, claim.Value); // one scope per claim, as OpenIddict writes them: nothing to split
+                continue;
+            }
+
+            foreach (var scope in claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                AddOnce(scopes, scope);
+            }
+        }
+
+        return scopes;
+
+        static void AddOnce(List<string> scopes, string scope)
+        {
+            if (scope is not (OfflineAccess or "") && !scopes.Contains(scope, StringComparer.Ordinal))
+            {
+                scopes.Add(scope);
+            }
+        }
+    }
+
+    private const string OfflineAccess = "offline_access";
+
+    private static bool IsScopeClaim(System.Security.Claims.Claim claim) => claim.Type is "scope" or "oi_scp";
+
+    /// <summary>Whether the token was issued for <paramref name="audience"/> (a JWT's <c>aud</c>, OpenIddict's private <c>oi_aud</c>).</summary>
+    private static bool HasAudience(System.Security.Claims.ClaimsPrincipal user, string audience)
+    {
+        foreach (var claim in user.Claims)
+        {
+            if (claim.Type is "aud" or "oi_aud" && string.Equals(claim.Value, audience, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The paying tool a POST calls, if any: the REST route names it in its path; a JSON-RPC POST in its body (read

@@ -5,7 +5,8 @@ namespace LnbitsMcp.Server.Telemetry;
 /// <summary>
 /// Spans of tool calls that ended after running Redis commands, kept between one and two <see cref="Period"/>s:
 /// the Redis instrumentation makes its spans when it drains its profiling sessions (every
-/// <see cref="Microsoft.Extensions.Hosting.RedisTracing.FlushInterval"/>), as children of these. Two plain dictionaries take turns (the older one is dropped whole), so nothing is swept entry by entry.
+/// <see cref="Microsoft.Extensions.Hosting.RedisTracing.FlushInterval"/>), as children of these. Two plain
+/// dictionaries take turns (the older one is dropped whole), so nothing is swept entry by entry.
 /// </summary>
 public sealed class RecentlyEndedSpans<T>(TimeSpan period) where T : class
 {

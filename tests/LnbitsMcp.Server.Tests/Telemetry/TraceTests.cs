@@ -26,10 +26,7 @@ public sealed class TraceTests : IAsyncLifetime
         while (DateTime.UtcNow < deadline)
         {
             var spans = _stack.Capture.Spans();
-            // Other test classes run servers in this process too: take a tool span of a trace through our edge.
-            var ourTraces = spans.Where(s => IsServerRequest(s, _stack.EdgeUrl)).Select(s => s.TraceId).ToHashSet();
-            toolSpan = spans.LastOrDefault(s => s.Source == "Experimental.ModelContextProtocol" && s.Kind == System.Diagnostics.ActivityKind.Server
-                && s.Name.Contains("get_wallet_balance", StringComparison.Ordinal) && ourTraces.Contains(s.TraceId));
+            toolSpan = ToolSpans("get_wallet_balance").LastOrDefault();
             trace = toolSpan is null ? [] : [.. spans.Where(s => s.TraceId == toolSpan.TraceId)];
             if (trace.Any(IsRedis) && trace.Any(IsLnbitsCall) && trace.Any(s => IsServerRequest(s, _stack.EdgeUrl)))
             {
@@ -80,7 +77,10 @@ public sealed class TraceTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The SDK's server spans of <paramref name="tool"/> in traces that came through this stack's edge.</summary>
+    /// <summary>
+    /// The SDK's server spans of <paramref name="tool"/> in traces that came through this stack's edge (other test classes
+    /// run servers in this process too).
+    /// </summary>
     private List<CapturedSpan> ToolSpans(string tool)
     {
         var spans = _stack.Capture.Spans();

@@ -26,7 +26,7 @@ public sealed class TraceTests : IAsyncLifetime
         while (DateTime.UtcNow < deadline)
         {
             var spans = _stack.Capture.Spans();
-            toolSpan = ToolSpans("get_wallet_balance").LastOrDefault();
+            toolSpan = ToolSpans(spans, "get_wallet_balance").LastOrDefault();
             trace = toolSpan is null ? [] : [.. spans.Where(s => s.TraceId == toolSpan.TraceId)];
             if (trace.Any(IsRedis) && trace.Any(IsLnbitsCall) && trace.Any(s => IsServerRequest(s, _stack.EdgeUrl)))
             {
@@ -59,7 +59,7 @@ public sealed class TraceTests : IAsyncLifetime
         await using var client = await _stack.ConfiguredClientThroughEdgeAsync("prompt", 10);
         for (var call = 0; call < 3; call++)
         {
-            var before = ToolSpans("get_session_info").Select(s => s.SpanId).ToHashSet();
+            var before = ToolSpans(_stack.Capture.Spans(), "get_session_info").Select(s => s.SpanId).ToHashSet();
             await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the second in which a read-only call may use the instance's copy of its session
             await client.CallOkAsync("get_session_info");
 
@@ -69,7 +69,7 @@ public sealed class TraceTests : IAsyncLifetime
             {
                 await Task.Delay(100);
                 var spans = _stack.Capture.Spans();
-                redisSeen = ToolSpans("get_session_info").Where(s => !before.Contains(s.SpanId))
+                redisSeen = ToolSpans(spans, "get_session_info").Where(s => !before.Contains(s.SpanId))
                     .Any(tool => Descendants([.. spans.Where(s => s.TraceId == tool.TraceId)], tool).Any(IsRedis));
             }
 
@@ -78,12 +78,11 @@ public sealed class TraceTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// The SDK's server spans of <paramref name="tool"/> in traces that came through this stack's edge (other test classes
-    /// run servers in this process too).
+    /// The SDK's server spans of <paramref name="tool"/> among <paramref name="spans"/> (one snapshot of the capture), in
+    /// traces that came through this stack's edge (other test classes run servers in this process too).
     /// </summary>
-    private List<CapturedSpan> ToolSpans(string tool)
+    private List<CapturedSpan> ToolSpans(IReadOnlyList<CapturedSpan> spans, string tool)
     {
-        var spans = _stack.Capture.Spans();
         var ourTraces = spans.Where(s => IsServerRequest(s, _stack.EdgeUrl)).Select(s => s.TraceId).ToHashSet();
         return [.. spans.Where(s => s.Source == "Experimental.ModelContextProtocol" && s.Kind == System.Diagnostics.ActivityKind.Server
             && s.Name.Contains(tool, StringComparison.Ordinal) && ourTraces.Contains(s.TraceId))];

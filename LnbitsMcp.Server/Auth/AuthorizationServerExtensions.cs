@@ -30,6 +30,7 @@ public static class AuthorizationServerExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ClientMetadataDocuments>();
         builder.Services.AddSingleton<OAuthClients>();
+        builder.Services.AddSingleton<ConnectionLiveness>();
         builder.Services.AddSingleton<Connections>();
         builder.Services.AddSingleton<ValidatedAccessTokens>();
 

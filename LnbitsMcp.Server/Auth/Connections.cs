@@ -7,11 +7,14 @@ namespace LnbitsMcp.Server.Auth;
 /// <summary>
 /// OAuth connections: each is a session (owned by the consenting browser's user id) holding the wallet and
 /// limits chosen on the connect page, plus a record (client, scopes, current refresh token) that every token
-/// of the connection is checked against. Revoking deletes the record, so the next request with any of its
-/// tokens is refused on every instance, and wipes the session's credentials.
+/// of the connection is checked against. Revoking deletes the record and answers once no instance still trusts
+/// an earlier confirmation that it was live (<see cref="ConnectionLiveness"/>), so from then on every request with
+/// any of its tokens is refused on every instance; it also wipes the session's credentials.
 /// </summary>
-public sealed class Connections(IOAuthStore store, ISessionStore sessions, TimeProvider time, IOptions<AuthOptions> options)
+public sealed class Connections(IOAuthStore store, ISessionStore sessions, ConnectionLiveness liveness, TimeProvider time, IOptions<AuthOptions> options)
 {
+    private static readonly Task<bool> s_live = Task.FromResult(true);
+
     /// <summary>How long a connection waits for its first authorization code to be redeemed.</summary>
     public static readonly TimeSpan PendingLifetime = TimeSpan.FromMinutes(10);
 
@@ -45,16 +48,44 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, TimeP
     public static string[] GrantedScopes(KeyType keyType, bool readOnly) =>
         keyType == KeyType.Admin && !readOnly ? [OAuthScopes.WalletRead, OAuthScopes.WalletPay] : [OAuthScopes.WalletRead];
 
-    /// <summary>Checks that the token's connection is live and records the use; false = revoked or expired.</summary>
+    /// <summary>
+    /// Checks that the token's connection is live and records the use (the store is asked at most once per
+    /// <see cref="ConnectionLiveness.TrustedFor"/> per connection on this instance); false = revoked or expired.
+    /// </summary>
     public Task<bool> TouchAsync(ClaimsPrincipal principal, CancellationToken cancellationToken) =>
-        Identify(principal) is { } id
-            ? store.TouchConnectionAsync(id.Owner, id.Connection, time.GetUtcNow(), options.Value.RefreshTokenLifetime, cancellationToken)
-            : Task.FromResult(false);
+        Identify(principal) is not { } id ? Task.FromResult(false)
+        : liveness.RecentlyConfirmed(id.Owner, id.Connection) ? s_live
+        : ReadLivenessAsync(id.Owner, id.Connection, cancellationToken);
 
-    public Task<RefreshRotation> RotateAsync(ClaimsPrincipal principal, string expected, string next, CancellationToken cancellationToken) =>
-        Identify(principal) is { } id
-            ? store.RotateRefreshAsync(id.Owner, id.Connection, expected, next, time.GetUtcNow(), options.Value.RefreshTokenLifetime, cancellationToken)
-            : Task.FromResult(RefreshRotation.Gone);
+    private async Task<bool> ReadLivenessAsync(string owner, string connection, CancellationToken cancellationToken)
+    {
+        var readStartedAt = ConnectionLiveness.ReadStarts();
+        if (await store.TouchConnectionAsync(owner, connection, time.GetUtcNow(), options.Value.RefreshTokenLifetime, cancellationToken))
+        {
+            liveness.Confirmed(owner, connection, readStartedAt);
+            return true;
+        }
+
+        liveness.Forget(owner, connection);
+        return false;
+    }
+
+    /// <summary>Moves the connection's refresh token on; a reused one revokes the connection, answered as a revocation is.</summary>
+    public async Task<RefreshRotation> RotateAsync(ClaimsPrincipal principal, string expected, string next, CancellationToken cancellationToken)
+    {
+        if (Identify(principal) is not { } id)
+        {
+            return RefreshRotation.Gone;
+        }
+
+        var rotation = await store.RotateRefreshAsync(id.Owner, id.Connection, expected, next, time.GetUtcNow(), options.Value.RefreshTokenLifetime, cancellationToken);
+        if (rotation == RefreshRotation.Reused)
+        {
+            await EndedAsync(id.Owner, id.Connection);
+        }
+
+        return rotation;
+    }
 
     public async Task<IReadOnlyList<ConnectionRecord>> ListAsync(string subject, CancellationToken cancellationToken) =>
         [.. (await store.ListConnectionsAsync(OwnerOfSubject(subject), cancellationToken)).Where(c => c.RefreshId != PendingRefresh)];
@@ -67,7 +98,19 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, TimeP
             await sessions.SaveAsync(session with { Lnbits = null }, cancellationToken); // no credentials stay at rest
         }
 
+        if (removed)
+        {
+            await EndedAsync(ownerKey, connectionKey);
+        }
+
         return removed;
+    }
+
+    /// <summary>The store has the connection ended: this instance refuses it at once, every other one by the time this returns.</summary>
+    private async Task EndedAsync(string ownerKey, string connectionKey)
+    {
+        liveness.Forget(ownerKey, connectionKey);
+        await ConnectionLiveness.OutlastConfirmationsAsync();
     }
 
     public Task<bool> RevokeAsync(ClaimsPrincipal principal, CancellationToken cancellationToken) =>

@@ -7,8 +7,8 @@ namespace LnbitsMcp.Server.Auth;
 
 /// <summary>
 /// Guards the MCP endpoints (<c>/mcp</c>, <c>/sse</c>, <c>/message</c>) and the REST route (<c>/tools</c>): a bearer token must be valid, issued for
-/// this server's MCP URL (RFC 8707 audience) and, for built-in tokens, belong to a live connection (revocation
-/// works on the next request, on every instance); mode <c>required</c> refuses requests without a token; a
+/// this server's MCP URL (RFC 8707 audience) and, for built-in tokens, belong to a live connection (from the moment a
+/// revocation answers, on every instance: <see cref="ConnectionLiveness"/>); mode <c>required</c> refuses requests without a token; a
 /// <c>tools/call</c> of a paying tool without <c>wallet:pay</c> is refused with 403 before it reaches the tool.
 /// Cookies never authenticate these requests: only the Authorization header is read.
 /// </summary>

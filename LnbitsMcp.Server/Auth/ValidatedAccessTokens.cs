@@ -11,7 +11,7 @@ namespace LnbitsMcp.Server.Auth;
 /// time (Data Protection, OpenIddict's server and validation handlers, the principal they build) cost twice what
 /// the tool call itself did. The checks that can change while a token lives still run on every request
 /// (<see cref="ResourceServerGate"/>: the audience, and whether the connection is live, so a revocation stops the
-/// token at once on every instance); an expired token is never taken from here. Kept by the token's SHA-256,
+/// token on every instance by the time it answers); an expired token is never taken from here. Kept by the token's SHA-256,
 /// not by the token; a token that fails validation is not kept.
 /// </summary>
 public sealed class ValidatedAccessTokens(TimeProvider time) : IDisposable

@@ -79,7 +79,13 @@ public sealed class CrossInstanceTests : IAsyncLifetime
         await page.GotoAsync(new Uri(_public, "/connections").AbsoluteUri);
         Assert.Contains("Cross-instance client", await page.InnerTextAsync("main"));
 
-        // Revoked on server0 (RFC 7009): the next request with the token is refused on both instances.
+        // Revoked on server0 (RFC 7009) just after server1 found the connection live: the next request with the token
+        // is refused on both instances, server1's earlier confirmation included.
+        using (var live = await McpHttp.PostAsync(_server1.Url, access, McpHttp.ToolsList))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+
         using var revoke = await onFirst.Http.PostAsync("/oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["token"] = tokens.GetProperty("refresh_token").GetString()!,
@@ -87,7 +93,7 @@ public sealed class CrossInstanceTests : IAsyncLifetime
             ["client_id"] = clientId,
         }));
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-        foreach (var server in new[] { _server0.Url, _server1.Url, _public })
+        foreach (var server in new[] { _server1.Url, _server0.Url, _public })
         {
             using var refused = await McpHttp.PostAsync(server, access, McpHttp.ToolsList);
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);

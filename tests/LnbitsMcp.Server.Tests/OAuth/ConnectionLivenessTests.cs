@@ -1,0 +1,156 @@
+using System.Security.Claims;
+using LnbitsMcp.Server.Auth;
+using LnbitsMcp.Server.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace LnbitsMcp.Server.Tests.OAuth;
+
+/// <summary>
+/// A connection's liveness is read from the store at most once per <see cref="ConnectionLiveness.TrustedFor"/> on
+/// an instance, and whatever ends a connection answers only once no instance trusts an earlier read: two
+/// <see cref="Connections"/> over one store stand for two instances.
+/// </summary>
+public sealed class ConnectionLivenessTests
+{
+    private const string Subject = "subject";
+    private static readonly string Owner = Connections.OwnerOfSubject(Subject);
+    private const string Connection = "connection-key";
+
+    [Fact]
+    public void AConfirmationIsTrustedForItsWindowCountedFromWhenTheReadStarted()
+    {
+        var liveness = new ConnectionLiveness();
+        var readStartedAt = ConnectionLiveness.ReadStarts();
+        Assert.False(liveness.RecentlyConfirmed(Owner, Connection));
+
+        liveness.Confirmed(Owner, Connection, readStartedAt);
+        Assert.True(liveness.RecentlyConfirmed(Owner, Connection));
+        Assert.False(liveness.RecentlyConfirmed(Owner, "another-connection"));
+        Assert.False(liveness.RecentlyConfirmed("another-owner", Connection));
+
+        Thread.Sleep(ConnectionLiveness.TrustedFor + TimeSpan.FromMilliseconds(50));
+        Assert.False(liveness.RecentlyConfirmed(Owner, Connection));
+    }
+
+    [Fact]
+    public void AnOlderReadDoesNotReplaceANewerOneAndForgettingEndsTrustAtOnce()
+    {
+        var liveness = new ConnectionLiveness();
+        var older = ConnectionLiveness.ReadStarts() - (long)(ConnectionLiveness.TrustedFor.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        liveness.Confirmed(Owner, Connection, older);
+        Assert.False(liveness.RecentlyConfirmed(Owner, Connection)); // read a whole window ago: not trusted
+
+        liveness.Confirmed(Owner, Connection, ConnectionLiveness.ReadStarts());
+        liveness.Confirmed(Owner, Connection, older);
+        Assert.True(liveness.RecentlyConfirmed(Owner, Connection));
+
+        liveness.Forget(Owner, Connection);
+        Assert.False(liveness.RecentlyConfirmed(Owner, Connection));
+    }
+
+    [Fact]
+    public async Task CallsInQuickSuccessionReadTheStoreOnceAndAgainAfterTheWindow()
+    {
+        var store = new CountingStore(new InProcessOAuthStore(TimeProvider.System));
+        await SaveConnectionAsync(store);
+        var instance = Instance(store);
+
+        for (var call = 0; call < 50; call++)
+        {
+            Assert.True(await instance.TouchAsync(User(), default));
+        }
+
+        Assert.Equal(1, store.Touches);
+        await Task.Delay(ConnectionLiveness.TrustedFor + TimeSpan.FromMilliseconds(50));
+        Assert.True(await instance.TouchAsync(User(), default));
+        Assert.Equal(2, store.Touches);
+    }
+
+    [Fact]
+    public async Task ARevocationAnswersOnlyWhenNoOtherInstanceStillTrustsTheConnection()
+    {
+        var store = new CountingStore(new InProcessOAuthStore(TimeProvider.System));
+        await SaveConnectionAsync(store);
+        var revoking = Instance(store);
+        var other = Instance(store);
+        Assert.True(await other.TouchAsync(User(), default)); // the other instance has just read it live
+
+        Assert.True(await revoking.RevokeAsync(Owner, Connection, default));
+
+        Assert.False(await other.TouchAsync(User(), default));
+        Assert.False(await revoking.TouchAsync(User(), default));
+    }
+
+    [Fact]
+    public async Task AReusedRefreshTokenEndsTheConnectionOnEveryInstanceBeforeTheTokenEndpointAnswers()
+    {
+        var store = new CountingStore(new InProcessOAuthStore(TimeProvider.System));
+        await SaveConnectionAsync(store);
+        var rotating = Instance(store);
+        var other = Instance(store);
+        Assert.Equal(RefreshRotation.Rotated, await rotating.RotateAsync(User(), "first", "second", default));
+        Assert.True(await other.TouchAsync(User(), default));
+
+        Assert.Equal(RefreshRotation.Reused, await rotating.RotateAsync(User(), "first", "third", default));
+
+        Assert.False(await other.TouchAsync(User(), default));
+    }
+
+    [Fact]
+    public async Task AConnectionFoundGoneIsNotTrustedAfterwards()
+    {
+        var store = new CountingStore(new InProcessOAuthStore(TimeProvider.System));
+        var instance = Instance(store);
+
+        Assert.False(await instance.TouchAsync(User(), default));
+        Assert.False(await instance.TouchAsync(User(), default));
+        Assert.Equal(2, store.Touches); // a refusal is not remembered: the store is asked each time
+    }
+
+    private static Connections Instance(IOAuthStore store) =>
+        new(store, new InProcessSessionStore(TimeProvider.System, Options.Create(new SessionsOptions())), new ConnectionLiveness(),
+            TimeProvider.System, Options.Create(new AuthOptions()));
+
+    private static Task SaveConnectionAsync(IOAuthStore store) => store.SaveConnectionAsync(new ConnectionRecord
+    {
+        ConnectionKey = Connection,
+        OwnerKey = Owner,
+        ClientId = "client",
+        ClientName = "Client",
+        CreatedAt = DateTimeOffset.UtcNow,
+        RefreshId = "first",
+    }, TimeSpan.FromDays(30), default);
+
+    /// <summary>A token's user whose connection is <see cref="Connection"/> and whose owner key is <see cref="Owner"/>.</summary>
+    private static ClaimsPrincipal User()
+    {
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim("sub", Subject), new Claim(OAuthScopes.ConnectionClaim, Connection)], "test"));
+        Assert.Equal(Owner, OwnerKey.Of(user));
+        return user;
+    }
+
+    private sealed class CountingStore(IOAuthStore inner) : IOAuthStore
+    {
+        private int _touches;
+
+        public int Touches => Volatile.Read(ref _touches);
+
+        public Task<bool> TouchConnectionAsync(string ownerKey, string connectionKey, DateTimeOffset now, TimeSpan idle, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _touches);
+            return inner.TouchConnectionAsync(ownerKey, connectionKey, now, idle, cancellationToken);
+        }
+
+        public Task SaveClientAsync(RegisteredClient client, CancellationToken cancellationToken) => inner.SaveClientAsync(client, cancellationToken);
+        public Task<RegisteredClient?> FindClientAsync(string clientId, CancellationToken cancellationToken) => inner.FindClientAsync(clientId, cancellationToken);
+        public Task PutOnceAsync(OneUseKind kind, string id, string json, TimeSpan lifetime, CancellationToken cancellationToken) => inner.PutOnceAsync(kind, id, json, lifetime, cancellationToken);
+        public Task<string?> PeekOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken) => inner.PeekOnceAsync(kind, id, cancellationToken);
+        public Task<string?> TakeOnceAsync(OneUseKind kind, string id, CancellationToken cancellationToken) => inner.TakeOnceAsync(kind, id, cancellationToken);
+        public Task<bool> MarkCodeRedeemedAsync(string codeId, TimeSpan lifetime, CancellationToken cancellationToken) => inner.MarkCodeRedeemedAsync(codeId, lifetime, cancellationToken);
+        public Task SaveConnectionAsync(ConnectionRecord connection, TimeSpan idle, CancellationToken cancellationToken) => inner.SaveConnectionAsync(connection, idle, cancellationToken);
+        public Task<ConnectionRecord?> FindConnectionAsync(string ownerKey, string connectionKey, CancellationToken cancellationToken) => inner.FindConnectionAsync(ownerKey, connectionKey, cancellationToken);
+        public Task<RefreshRotation> RotateRefreshAsync(string ownerKey, string connectionKey, string expected, string next, DateTimeOffset now, TimeSpan idle, CancellationToken cancellationToken) => inner.RotateRefreshAsync(ownerKey, connectionKey, expected, next, now, idle, cancellationToken);
+        public Task<IReadOnlyList<ConnectionRecord>> ListConnectionsAsync(string ownerKey, CancellationToken cancellationToken) => inner.ListConnectionsAsync(ownerKey, cancellationToken);
+        public Task<bool> DeleteConnectionAsync(string ownerKey, string connectionKey, CancellationToken cancellationToken) => inner.DeleteConnectionAsync(ownerKey, connectionKey, cancellationToken);
+    }
+}

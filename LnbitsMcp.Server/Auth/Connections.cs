@@ -20,7 +20,7 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, Conne
 
     public const string PendingRefresh = "pending";
 
-    public static string OwnerOfSubject(string subject) => SessionId.Key("owner:" + subject);
+    public static string OwnerOfSubject(string subject) => OwnerKey.OfSubject(subject);
 
     public async Task<ConnectionRecord> CreateAsync(string subject, OAuthClient client, LnbitsSettings settings, SessionLimits limits, bool readOnly, CancellationToken cancellationToken)
     {

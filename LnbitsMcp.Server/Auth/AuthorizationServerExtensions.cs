@@ -30,7 +30,7 @@ public static class AuthorizationServerExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ClientMetadataDocuments>();
         builder.Services.AddSingleton<OAuthClients>();
-        builder.Services.AddSingleton<ConnectionLiveness>();
+        builder.Services.AddSingleton(_ => new ConnectionLiveness(TimeProvider.System)); // real time between instances, whatever clock the app runs on
         builder.Services.AddSingleton<Connections>();
         builder.Services.AddSingleton<ValidatedAccessTokens>();
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace LnbitsMcp.Server.Auth;
 
@@ -10,26 +9,25 @@ namespace LnbitsMcp.Server.Auth;
 /// Whatever ends a connection (<see cref="Connections"/>: a revocation, a replayed code, a reused refresh token)
 /// forgets it here and then waits <see cref="TrustedFor"/> before it answers (<see cref="OutlastConfirmationsAsync"/>):
 /// by then no instance still trusts a confirmation read before the end, so every token of the connection is
-/// refused on every instance from the moment the revocation answers. Timed by the monotonic clock, not the
+/// refused on every instance from the moment the revocation answers. Registered with the system's clock, not the
 /// application's <see cref="TimeProvider"/>: the window is real time between processes.
 /// </summary>
-public sealed class ConnectionLiveness
+public sealed class ConnectionLiveness(TimeProvider clock)
 {
     /// <summary>How long a confirmation is trusted; also how long an ending waits before it answers.</summary>
     public static readonly TimeSpan TrustedFor = TimeSpan.FromMilliseconds(250);
 
-    private static readonly long s_trustedTicks = (long)(TrustedFor.TotalSeconds * Stopwatch.Frequency);
-    private static readonly long s_sweepTicks = Stopwatch.Frequency; // a second
-
+    private readonly long _trustedTicks = (long)(TrustedFor.TotalSeconds * clock.TimestampFrequency);
+    private readonly long _sweepTicks = clock.TimestampFrequency; // a second
     private readonly ConcurrentDictionary<(string Owner, string Connection), long> _confirmedAt = new();
-    private long _sweptAt = Stopwatch.GetTimestamp();
+    private long _sweptAt = clock.GetTimestamp();
 
     /// <summary>The moment a read of the store starts; pass it to <see cref="Confirmed"/> when the read finds the connection live.</summary>
-    public static long ReadStarts() => Stopwatch.GetTimestamp();
+    public long ReadStarts() => clock.GetTimestamp();
 
     /// <summary>Whether a read started within <see cref="TrustedFor"/> found the connection live.</summary>
     public bool RecentlyConfirmed(string owner, string connection) =>
-        _confirmedAt.TryGetValue((owner, connection), out var readStartedAt) && Stopwatch.GetTimestamp() - readStartedAt < s_trustedTicks;
+        _confirmedAt.TryGetValue((owner, connection), out var readStartedAt) && clock.GetTimestamp() - readStartedAt < _trustedTicks;
 
     /// <summary>A read started at <paramref name="readStartedAt"/> found the connection live.</summary>
     public void Confirmed(string owner, string connection, long readStartedAt)
@@ -38,6 +36,9 @@ public sealed class ConnectionLiveness
         SweepNowAndThen(readStartedAt);
     }
 
+    /// <summary>How many confirmations are held (trusted or not yet swept).</summary>
+    public int Count => _confirmedAt.Count;
+
     /// <summary>The connection ended (or a read found it gone): this instance stops trusting it at once.</summary>
     public void Forget(string owner, string connection) => _confirmedAt.TryRemove((owner, connection), out _);
 
@@ -45,20 +46,20 @@ public sealed class ConnectionLiveness
     /// Waits until every confirmation read before now (on any instance) is no longer trusted; called by whatever
     /// ended a connection, after the store has it ended and before it answers.
     /// </summary>
-    public static Task OutlastConfirmationsAsync() => Task.Delay(TrustedFor);
+    public Task OutlastConfirmationsAsync() => Task.Delay(TrustedFor, clock);
 
     /// <summary>Drops confirmations no longer trusted, at most once a second, so connections that went quiet do not stay.</summary>
     private void SweepNowAndThen(long now)
     {
         var sweptAt = Volatile.Read(ref _sweptAt);
-        if (now - sweptAt < s_sweepTicks || Interlocked.CompareExchange(ref _sweptAt, now, sweptAt) != sweptAt)
+        if (now - sweptAt < _sweepTicks || Interlocked.CompareExchange(ref _sweptAt, now, sweptAt) != sweptAt)
         {
             return;
         }
 
         foreach (var (key, readStartedAt) in _confirmedAt)
         {
-            if (now - readStartedAt >= s_trustedTicks)
+            if (now - readStartedAt >= _trustedTicks)
             {
                 _confirmedAt.TryRemove(new KeyValuePair<(string, string), long>(key, readStartedAt)); // unless confirmed again meanwhile
             }

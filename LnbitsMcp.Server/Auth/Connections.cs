@@ -59,7 +59,7 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, Conne
 
     private async Task<bool> ReadLivenessAsync(string owner, string connection, CancellationToken cancellationToken)
     {
-        var readStartedAt = ConnectionLiveness.ReadStarts();
+        var readStartedAt = liveness.ReadStarts();
         if (await store.TouchConnectionAsync(owner, connection, time.GetUtcNow(), options.Value.RefreshTokenLifetime, cancellationToken))
         {
             liveness.Confirmed(owner, connection, readStartedAt);
@@ -110,7 +110,7 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, Conne
     private async Task EndedAsync(string ownerKey, string connectionKey)
     {
         liveness.Forget(ownerKey, connectionKey);
-        await ConnectionLiveness.OutlastConfirmationsAsync();
+        await liveness.OutlastConfirmationsAsync();
     }
 
     public Task<bool> RevokeAsync(ClaimsPrincipal principal, CancellationToken cancellationToken) =>

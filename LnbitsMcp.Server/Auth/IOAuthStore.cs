@@ -10,8 +10,8 @@ public enum OneUseKind
 /// <summary>
 /// The authorization server's shared state: registered clients, one-use items (consent tickets,
 /// session links, redeemed authorization codes) and connections. In Redis every instance sees the
-/// same state at once (a revoked connection is refused by the next request anywhere); without Redis
-/// it lives in this process (one instance).
+/// same state at once (a revoked connection is gone for the next read anywhere; how often a request
+/// reads it: <see cref="ConnectionLiveness"/>); without Redis it lives in this process (one instance).
 /// </summary>
 public interface IOAuthStore
 {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LnbitsMcp.Server.Auth;
 using LnbitsMcp.Server.Sessions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LnbitsMcp.Server.Tests.OAuth;
 
@@ -19,8 +20,10 @@ public sealed class ConnectionLivenessTests
     [Fact]
     public void AConfirmationIsTrustedForItsWindowCountedFromWhenTheReadStarted()
     {
-        var liveness = new ConnectionLiveness();
-        var readStartedAt = ConnectionLiveness.ReadStarts();
+        var clock = new FakeTimeProvider();
+        var liveness = new ConnectionLiveness(clock);
+        var readStartedAt = liveness.ReadStarts();
+        clock.Advance(TimeSpan.FromMilliseconds(100)); // the read's round trip
         Assert.False(liveness.RecentlyConfirmed(Owner, Connection));
 
         liveness.Confirmed(Owner, Connection, readStartedAt);
@@ -28,19 +31,23 @@ public sealed class ConnectionLivenessTests
         Assert.False(liveness.RecentlyConfirmed(Owner, "another-connection"));
         Assert.False(liveness.RecentlyConfirmed("another-owner", Connection));
 
-        Thread.Sleep(ConnectionLiveness.TrustedFor + TimeSpan.FromMilliseconds(50));
+        clock.Advance(ConnectionLiveness.TrustedFor - TimeSpan.FromMilliseconds(101));
+        Assert.True(liveness.RecentlyConfirmed(Owner, Connection));
+        clock.Advance(TimeSpan.FromMilliseconds(1)); // the window, from when the read started
         Assert.False(liveness.RecentlyConfirmed(Owner, Connection));
     }
 
     [Fact]
     public void AnOlderReadDoesNotReplaceANewerOneAndForgettingEndsTrustAtOnce()
     {
-        var liveness = new ConnectionLiveness();
-        var older = ConnectionLiveness.ReadStarts() - (long)(ConnectionLiveness.TrustedFor.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        var clock = new FakeTimeProvider();
+        var liveness = new ConnectionLiveness(clock);
+        var older = liveness.ReadStarts();
+        clock.Advance(ConnectionLiveness.TrustedFor);
         liveness.Confirmed(Owner, Connection, older);
         Assert.False(liveness.RecentlyConfirmed(Owner, Connection)); // read a whole window ago: not trusted
 
-        liveness.Confirmed(Owner, Connection, ConnectionLiveness.ReadStarts());
+        liveness.Confirmed(Owner, Connection, liveness.ReadStarts());
         liveness.Confirmed(Owner, Connection, older);
         Assert.True(liveness.RecentlyConfirmed(Owner, Connection));
 
@@ -49,11 +56,25 @@ public sealed class ConnectionLivenessTests
     }
 
     [Fact]
+    public void ConfirmationsNoLongerTrustedAreSweptWhileNewOnesStay()
+    {
+        var clock = new FakeTimeProvider();
+        var liveness = new ConnectionLiveness(clock);
+        liveness.Confirmed(Owner, "quiet", liveness.ReadStarts());
+        clock.Advance(TimeSpan.FromSeconds(2));
+        liveness.Confirmed(Owner, Connection, liveness.ReadStarts()); // sweeps: a second has passed
+
+        Assert.Equal(1, liveness.Count);
+        Assert.True(liveness.RecentlyConfirmed(Owner, Connection));
+    }
+
+    [Fact]
     public async Task CallsInQuickSuccessionReadTheStoreOnceAndAgainAfterTheWindow()
     {
         var store = new CountingStore(new InProcessOAuthStore(TimeProvider.System));
         await SaveConnectionAsync(store);
-        var instance = Instance(store);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var instance = Instance(store, clock);
 
         for (var call = 0; call < 50; call++)
         {
@@ -61,7 +82,7 @@ public sealed class ConnectionLivenessTests
         }
 
         Assert.Equal(1, store.Touches);
-        await Task.Delay(ConnectionLiveness.TrustedFor + TimeSpan.FromMilliseconds(50));
+        clock.Advance(ConnectionLiveness.TrustedFor);
         Assert.True(await instance.TouchAsync(User(), default));
         Assert.Equal(2, store.Touches);
     }
@@ -107,8 +128,9 @@ public sealed class ConnectionLivenessTests
         Assert.Equal(2, store.Touches); // a refusal is not remembered: the store is asked each time
     }
 
-    private static Connections Instance(IOAuthStore store) =>
-        new(store, new InProcessSessionStore(TimeProvider.System, Options.Create(new SessionsOptions())), new ConnectionLiveness(),
+    /// <summary>An instance; revocations wait out the window in real time unless a clock is given.</summary>
+    private static Connections Instance(IOAuthStore store, TimeProvider? clock = null) =>
+        new(store, new InProcessSessionStore(TimeProvider.System, Options.Create(new SessionsOptions())), new ConnectionLiveness(clock ?? TimeProvider.System),
             TimeProvider.System, Options.Create(new AuthOptions()));
 
     private static Task SaveConnectionAsync(IOAuthStore store) => store.SaveConnectionAsync(new ConnectionRecord

@@ -43,10 +43,24 @@ public sealed class ConnectionLiveness(TimeProvider clock)
     public void Forget(string owner, string connection) => _confirmedAt.TryRemove((owner, connection), out _);
 
     /// <summary>
-    /// Waits until every confirmation read before now (on any instance) is no longer trusted; called by whatever
-    /// ended a connection, after the store has it ended and before it answers.
+    /// What an ending waits beyond <see cref="TrustedFor"/>: timers fire by a coarser clock than the one confirmations
+    /// are timed by (a 250 ms delay was seen to end after 249.x ms of it), and each instance times by its own.
     /// </summary>
-    public Task OutlastConfirmationsAsync() => Task.Delay(TrustedFor, clock);
+    public static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>
+    /// Waits until every confirmation read before now (on any instance) is no longer trusted — <see cref="TrustedFor"/>
+    /// and <see cref="Margin"/>, measured by the clock confirmations are timed by; called by whatever ended a
+    /// connection, after the store has it ended and before it answers.
+    /// </summary>
+    public async Task OutlastConfirmationsAsync()
+    {
+        var startedAt = clock.GetTimestamp();
+        for (var left = TrustedFor + Margin; left > TimeSpan.Zero; left = TrustedFor + Margin - clock.GetElapsedTime(startedAt))
+        {
+            await Task.Delay(left, clock);
+        }
+    }
 
     /// <summary>Drops confirmations no longer trusted, at most once a second, so connections that went quiet do not stay.</summary>
     private void SweepNowAndThen(long now)

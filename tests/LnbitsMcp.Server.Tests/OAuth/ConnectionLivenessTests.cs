@@ -56,6 +56,22 @@ public sealed class ConnectionLivenessTests
     }
 
     [Fact]
+    public async Task AnEndingWaitsOutTheWindowAndTheMarginByTheClockConfirmationsAreTimedBy()
+    {
+        var clock = new FakeTimeProvider();
+        var liveness = new ConnectionLiveness(clock);
+        liveness.Confirmed(Owner, Connection, liveness.ReadStarts());
+
+        var waiting = liveness.OutlastConfirmationsAsync();
+        clock.Advance(ConnectionLiveness.TrustedFor);
+        Assert.False(liveness.RecentlyConfirmed(Owner, Connection));
+        Assert.False(waiting.IsCompleted); // the margin: timers may fire early by the confirmations' clock
+
+        clock.Advance(ConnectionLiveness.Margin);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void ConfirmationsNoLongerTrustedAreSweptWhileNewOnesStay()
     {
         var clock = new FakeTimeProvider();

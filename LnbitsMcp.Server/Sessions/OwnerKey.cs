@@ -14,7 +14,6 @@ public static class OwnerKey
     public const int Capacity = 10_000;
 
     private static readonly ConcurrentDictionary<string, string> s_bySubject = new(StringComparer.Ordinal);
-    private static int s_kept;
 
     public static string? Of(ClaimsPrincipal? user) =>
         user?.Identity?.IsAuthenticated == true
@@ -29,14 +28,11 @@ public static class OwnerKey
             return key;
         }
 
-        key = SessionId.Key("owner:" + subject);
-        if (Interlocked.Increment(ref s_kept) > Capacity)
+        if (s_bySubject.Count >= Capacity) // asked only for a subject not kept: once per subject
         {
             s_bySubject.Clear();
-            Volatile.Write(ref s_kept, 1);
         }
 
-        s_bySubject.TryAdd(subject, key);
-        return key;
+        return s_bySubject[subject] = SessionId.Key("owner:" + subject);
     }
 }

@@ -7,14 +7,14 @@ namespace LnbitsMcp.Server.Auth;
 /// sends a call after call with its token, and asking the store before each one cost a quarter of an OAuth tool
 /// call's CPU. A confirmation counts from the moment its read was sent, so it can only be older than it looks.
 /// Whatever ends a connection (<see cref="Connections"/>: a revocation, a replayed code, a reused refresh token)
-/// forgets it here and then waits <see cref="TrustedFor"/> before it answers (<see cref="OutlastConfirmationsAsync"/>):
-/// by then no instance still trusts a confirmation read before the end, so every token of the connection is
-/// refused on every instance from the moment the revocation answers. Registered with the system's clock, not the
+/// forgets it here and then waits <see cref="TrustedFor"/> and a <see cref="Margin"/> before it answers
+/// (<see cref="OutlastConfirmationsAsync"/>): by then no instance still trusts a confirmation read before the end,
+/// so every token of the connection is refused on every instance from the moment the revocation answers. Registered with the system's clock, not the
 /// application's <see cref="TimeProvider"/>: the window is real time between processes.
 /// </summary>
 public sealed class ConnectionLiveness(TimeProvider clock)
 {
-    /// <summary>How long a confirmation is trusted; also how long an ending waits before it answers.</summary>
+    /// <summary>How long a confirmation is trusted; an ending waits this and <see cref="Margin"/> before it answers.</summary>
     public static readonly TimeSpan TrustedFor = TimeSpan.FromMilliseconds(250);
 
     private readonly long _trustedTicks = (long)(TrustedFor.TotalSeconds * clock.TimestampFrequency);

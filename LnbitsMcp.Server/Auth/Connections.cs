@@ -20,12 +20,10 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, Conne
 
     public const string PendingRefresh = "pending";
 
-    public static string OwnerOfSubject(string subject) => OwnerKey.OfSubject(subject);
-
     public async Task<ConnectionRecord> CreateAsync(string subject, OAuthClient client, LnbitsSettings settings, SessionLimits limits, bool readOnly, CancellationToken cancellationToken)
     {
         settings.RegisterSecrets(options.Value.RefreshTokenLifetime); // verified by LNbits: kept out of telemetry while the connection may live
-        var owner = OwnerOfSubject(subject);
+        var owner = OwnerKey.OfSubject(subject);
         var created = await sessions.CreateAsync(new SessionCreation(owner, null, options.Value.RefreshTokenLifetime), cancellationToken);
         await sessions.SaveAsync(created.Session with { Lnbits = settings, Limits = limits }, cancellationToken);
         var now = time.GetUtcNow();
@@ -88,7 +86,7 @@ public sealed class Connections(IOAuthStore store, ISessionStore sessions, Conne
     }
 
     public async Task<IReadOnlyList<ConnectionRecord>> ListAsync(string subject, CancellationToken cancellationToken) =>
-        [.. (await store.ListConnectionsAsync(OwnerOfSubject(subject), cancellationToken)).Where(c => c.RefreshId != PendingRefresh)];
+        [.. (await store.ListConnectionsAsync(OwnerKey.OfSubject(subject), cancellationToken)).Where(c => c.RefreshId != PendingRefresh)];
 
     public async Task<bool> RevokeAsync(string ownerKey, string connectionKey, CancellationToken cancellationToken)
     {

@@ -35,7 +35,7 @@ public static class ApprovalAccess
             return ApprovalDecider.UrlHolder;
         }
 
-        return await PageUser.FindAsync(context) is { } subject && Connections.OwnerOfSubject(subject) == approval.Owner
+        return await PageUser.FindAsync(context) is { } subject && OwnerKey.OfSubject(subject) == approval.Owner
             ? ApprovalDecider.Owner
             : ApprovalDecider.Stranger;
     }

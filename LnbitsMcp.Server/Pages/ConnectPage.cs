@@ -134,7 +134,7 @@ public static class ConnectPage
         }
 
         var codeId = AuthorizationServerHandlers.NewId();
-        var rotation = await store.RotateRefreshAsync(Connections.OwnerOfSubject(subject), ticket.ConnectionKey, Connections.PendingRefresh,
+        var rotation = await store.RotateRefreshAsync(OwnerKey.OfSubject(subject), ticket.ConnectionKey, Connections.PendingRefresh,
             AuthorizationServerHandlers.CodeRefreshId(codeId), time.GetUtcNow(), Connections.PendingLifetime, context.RequestAborted);
         if (rotation != RefreshRotation.Rotated)
         {

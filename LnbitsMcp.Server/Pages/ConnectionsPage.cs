@@ -76,7 +76,7 @@ public static class ConnectionsPage
 
         var subject = await PageUser.FindAsync(context);
         if (subject is null || form["connection"].ToString() is not { Length: > 0 } connection
-            || !await connections.RevokeAsync(Connections.OwnerOfSubject(subject), connection, context.RequestAborted))
+            || !await connections.RevokeAsync(OwnerKey.OfSubject(subject), connection, context.RequestAborted))
         {
             return PageShell.Error(context, "Nothing revoked", "This browser has no such connection.", StatusCodes.Status404NotFound);
         }

@@ -14,7 +14,7 @@ namespace LnbitsMcp.Server.Tests.OAuth;
 public sealed class ConnectionLivenessTests
 {
     private const string Subject = "subject";
-    private static readonly string Owner = Connections.OwnerOfSubject(Subject);
+    private static readonly string Owner = OwnerKey.OfSubject(Subject);
     private const string Connection = "connection-key";
 
     [Fact]

@@ -82,7 +82,7 @@ public abstract class OAuthStoreContract : IAsyncLifetime
 
     protected async Task<(string Owner, string Connection)> SaveConnectionAsync(string refresh)
     {
-        var owner = Connections.OwnerOfSubject("user_" + Guid.NewGuid().ToString("N"));
+        var owner = OwnerKey.OfSubject("user_" + Guid.NewGuid().ToString("N"));
         var connection = SessionId.Key(SessionId.New());
         await Store.SaveConnectionAsync(new ConnectionRecord
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Testing;
 
 namespace LnbitsMcp.Server.Tests.Replicas;
@@ -12,7 +13,7 @@ namespace LnbitsMcp.Server.Tests.Replicas;
 /// </summary>
 public abstract class ResumableStreamContract
 {
-    /// <summary>The setting (as an environment variable) of <see cref="Mcp.RedisEventStreamStore.StoreAfter"/>.</summary>
+    /// <summary>The setting (as an environment variable) of <see cref="RedisEventStreamStore.StoreAfter"/>.</summary>
     public const string StoreAfterKey = "EventStreams__StoreAfter";
 
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -150,15 +151,48 @@ public sealed class ResumableStreamTests : ResumableStreamContract, IAsyncLifeti
         (_a, _b, _defaults) = (started[0], started[1], started[2]);
     }
 
-    /// <summary>With the default settings a quick answer stays in the answering instance's memory: it resumes it, Redis holds nothing of it.</summary>
+    /// <summary>
+    /// With the default settings a quick answer stays in the answering instance's memory: it resumes it, Redis holds
+    /// nothing of its stream. "Quick" is younger than <c>EventStreams:StoreAfter</c> (1 s) when answered; a call the
+    /// client saw take longer (a cold server under load) may rightly have gone to Redis, so the test asks again on a
+    /// new session, a few times, and checks the first call that was quick.
+    /// </summary>
     [Fact]
     public async Task WithTheDefaultsAQuickAnswerIsResumedOnTheInstanceThatGaveIt()
     {
-        var (sessionId, answer, before) = await CallAsync(_defaults);
-        var replayed = await ResumeAsync(_defaults, sessionId, before.Id!);
+        var quick = RedisEventStreamStore.DefaultStoreAfter / 2;
+        var timings = new List<TimeSpan>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var (sessionId, answer, before) = await CallAsync(_defaults);
+            timings.Add(watch.Elapsed);
+            if (watch.Elapsed >= quick)
+            {
+                continue;
+            }
 
-        AssertReplayed(answer, replayed);
-        Assert.DoesNotContain(await _redis.DumpAsync(), line => line.Contains("{stream:", StringComparison.Ordinal));
+            var replayed = await ResumeAsync(_defaults, sessionId, before.Id!);
+
+            AssertReplayed(answer, replayed);
+            var streamKey = StreamKeyOf(sessionId, answer.Id!);
+            Assert.DoesNotContain(await _redis.DumpAsync(), line => line.Contains(streamKey, StringComparison.Ordinal));
+            return;
+        }
+
+        Assert.Fail($"no call answered within {quick.TotalMilliseconds} ms: {string.Join(", ", timings.Select(t => $"{t.TotalMilliseconds:F0} ms"))}");
+    }
+
+    /// <summary>
+    /// The Redis key the store would keep the stream of <paramref name="eventId"/> under: an event id is
+    /// <c>&lt;session token&gt;.&lt;stream id, base64url&gt;.&lt;start&gt;.&lt;sequence&gt;</c>.
+    /// </summary>
+    private static string StreamKeyOf(string sessionId, string eventId)
+    {
+        var parts = eventId.Split('.');
+        Assert.Equal(4, parts.Length);
+        var streamId = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+        return RedisEventStreamStore.Key(sessionId, streamId, long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using LnbitsMcp.Server.Caching;
 using NBitcoin.Secp256k1;
 using SHA256 = System.Security.Cryptography.SHA256;
 
@@ -55,7 +56,7 @@ public static class Bolt11Decoder
     /// <summary>How many recently decoded invoices are kept (see <see cref="TryDecode"/>).</summary>
     public const int RecentCapacity = 1024;
 
-    private static readonly RecentInvoices s_recent = new(RecentCapacity);
+    private static readonly BoundedMap<string, Bolt11Invoice> s_recent = new(RecentCapacity, StringComparer.Ordinal);
 
     /// <summary>
     /// Decodes <paramref name="text"/> (optionally prefixed with <c>lightning:</c>, any case; all upper or all
@@ -73,7 +74,7 @@ public static class Bolt11Decoder
         [NotNullWhen(true)] out Bolt11Invoice? invoice,
         [NotNullWhen(false)] out string? error)
     {
-        if (text is not null && s_recent.Find(text) is { } recent)
+        if (text is not null && s_recent.TryGetValue(text, out var recent))
         {
             invoice = recent;
             error = null;
@@ -623,25 +624,5 @@ public static class Bolt11Decoder
     {
         error = message;
         return false;
-    }
-}
-
-/// <summary>The last valid invoices decoded, by their exact text; when full, it starts over (bounded memory, no bookkeeping per read).</summary>
-public sealed class RecentInvoices(int capacity)
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Bolt11Invoice> _invoices = new(StringComparer.Ordinal);
-
-    public int Count => _invoices.Count;
-
-    public Bolt11Invoice? Find(string text) => _invoices.TryGetValue(text, out var invoice) ? invoice : null;
-
-    public void Keep(string text, Bolt11Invoice invoice)
-    {
-        if (_invoices.Count >= capacity)
-        {
-            _invoices.Clear();
-        }
-
-        _invoices[text] = invoice;
     }
 }

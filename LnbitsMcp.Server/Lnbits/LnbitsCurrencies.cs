@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using LnbitsMcp.Server.Caching;
 using LnbitsMcp.Server.Mcp;
 
 namespace LnbitsMcp.Server.Lnbits;
@@ -11,8 +11,7 @@ public sealed class LnbitsCurrencies(TimeProvider time)
 {
     private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(5);
     private static readonly string[] s_familiar = ["USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD", "BRL", "INR"];
-    private const int MaxEntries = 1_000;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly BoundedMap<string, Entry> _entries = new(1_000, StringComparer.Ordinal);
 
     /// <summary>The currency as LNbits spells it (upper case), or <c>invalid_argument</c>.</summary>
     public async Task<string> RequireSupportedAsync(LnbitsClient client, string currency, CancellationToken cancellationToken)
@@ -44,12 +43,7 @@ public sealed class LnbitsCurrencies(TimeProvider time)
         }
 
         var codes = (await client.GetCurrenciesAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        if (_entries.Count >= MaxEntries)
-        {
-            _entries.Clear();
-        }
-
-        _entries[key] = new Entry(codes, time.GetUtcNow() + s_lifetime);
+        _entries.Keep(key, new Entry(codes, time.GetUtcNow() + s_lifetime));
         return codes;
     }
 

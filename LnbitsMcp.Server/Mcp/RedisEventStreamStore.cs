@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LnbitsMcp.Server.Caching;
 using LnbitsMcp.Server.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using ModelContextProtocol;
@@ -269,23 +270,12 @@ public sealed partial class RedisEventStreamStore(
         string.Create(CultureInfo.InvariantCulture, $"{SessionToken(stream.SessionId)}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(stream.StreamId))}.{stream.StartedAtMs}");
 
     /// <summary>The MCP session id, encrypted: made once per session (a bounded set, started over when full).</summary>
-    private string SessionToken(string sessionId)
-    {
-        if (_sessionTokens.TryGetValue(sessionId, out var token))
-        {
-            return token;
-        }
+    private string SessionToken(string sessionId) =>
+        _sessionTokens.TryGetValue(sessionId, out var token)
+            ? token
+            : _sessionTokens.Keep(sessionId, Base64Url.EncodeToString(_tokens.Protect(Encoding.UTF8.GetBytes(sessionId))));
 
-        if (_sessionTokens.Count >= MaxSessionTokens)
-        {
-            _sessionTokens.Clear();
-        }
-
-        return _sessionTokens[sessionId] = Base64Url.EncodeToString(_tokens.Protect(Encoding.UTF8.GetBytes(sessionId)));
-    }
-
-    private const int MaxSessionTokens = 10_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sessionTokens = new(StringComparer.Ordinal);
+    private readonly BoundedMap<string, string> _sessionTokens = new(10_000, StringComparer.Ordinal);
 
     private StreamIdentity? ReadPrefix(string prefix)
     {

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
+using LnbitsMcp.Server.Caching;
 
 namespace LnbitsMcp.Server.Sessions;
 
@@ -13,7 +13,7 @@ public static class OwnerKey
     /// <summary>How many subjects' keys are kept at most; when more come, the kept ones are dropped together.</summary>
     public const int Capacity = 10_000;
 
-    private static readonly ConcurrentDictionary<string, string> s_bySubject = new(StringComparer.Ordinal);
+    private static readonly BoundedMap<string, string> s_bySubject = new(Capacity, StringComparer.Ordinal);
 
     public static string? Of(ClaimsPrincipal? user) =>
         user?.Identity?.IsAuthenticated == true
@@ -21,18 +21,6 @@ public static class OwnerKey
             ? OfSubject(subject)
             : null;
 
-    public static string OfSubject(string subject)
-    {
-        if (s_bySubject.TryGetValue(subject, out var key))
-        {
-            return key;
-        }
-
-        if (s_bySubject.Count >= Capacity) // asked only for a subject not kept: once per subject
-        {
-            s_bySubject.Clear();
-        }
-
-        return s_bySubject[subject] = SessionId.Key("owner:" + subject);
-    }
+    public static string OfSubject(string subject) =>
+        s_bySubject.TryGetValue(subject, out var key) ? key : s_bySubject.Keep(subject, SessionId.Key("owner:" + subject));
 }

@@ -21,6 +21,7 @@ public static class ServerApplication
         builder.AddServerTelemetry(); // first: its processors tag and redact before any exporter sees a span
         builder.AddServiceDefaults();
         configure?.Invoke(builder);
+        builder.AddEdgeHttp2Endpoint(); // after the command line and the host's own settings: its port joins the addresses listened on
         builder.AddForwardedHeadersTrust();
         builder.AddRequestGuards();
         builder.AddCallerAuth();

@@ -38,7 +38,21 @@ public static class Extensions
             .WithReference(redis).WaitFor(redis)
             .WithHealthProbes()
             .WithEdgeSecret()
-            .WithCallerAuth();
+            .WithCallerAuth()
+            .WithEdgeHttp2Endpoint();
+
+    /// <summary>The name of a server's HTTP/2-only (cleartext) endpoint, the one the edge forwards to when run locally.</summary>
+    public const string EdgeHttp2Endpoint = "h2c";
+
+    /// <summary>
+    /// When run (not published), a second endpoint per server that speaks only HTTP/2 without TLS, for the edge: one
+    /// multiplexed connection per server instead of one per request in flight (README, Performance). Published to
+    /// Azure Container Apps the edge reaches the servers through the environment's ingress over HTTP/1.1, as before.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithEdgeHttp2Endpoint(this IResourceBuilder<ProjectResource> server) =>
+        server.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? server.WithHttpEndpoint(name: EdgeHttp2Endpoint, env: "Server__EdgeHttp2Port")
+            : server;
 
     /// <summary>Every server instance becomes a YARP destination of the edge, and the edge waits for them.</summary>
     public static IResourceBuilder<ProjectResource> WithServerDestinations(
@@ -56,9 +70,18 @@ public static class Extensions
         }
 
         edge.WithEdgeSecret();
+        var http2 = edge.ApplicationBuilder.ExecutionContext.IsRunMode;
+        if (http2)
+        {
+            // Prior knowledge: HTTP/2 from the first byte, as the servers' h2c endpoints expect (no upgrade, no fallback).
+            edge.WithEnvironment($"ReverseProxy__Clusters__{ServerClusterId}__HttpRequest__Version", "2")
+                .WithEnvironment($"ReverseProxy__Clusters__{ServerClusterId}__HttpRequest__VersionPolicy", "RequestVersionExact");
+        }
+
         foreach (var server in servers)
         {
-            edge.WithEnvironment($"ReverseProxy__Clusters__{ServerClusterId}__Destinations__{server.Resource.Name}__Address", server.GetEndpoint("http"))
+            edge.WithEnvironment($"ReverseProxy__Clusters__{ServerClusterId}__Destinations__{server.Resource.Name}__Address",
+                    server.GetEndpoint(http2 ? EdgeHttp2Endpoint : "http"))
                 .WaitFor(server);
         }
 

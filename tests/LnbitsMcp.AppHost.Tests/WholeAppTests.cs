@@ -75,6 +75,39 @@ public abstract class WholeAppTests(WholeAppFixture fixture)
         Assert.Equal(1234, balance.GetProperty("balance_sat").GetInt64());
     }
 
+    /// <summary>
+    /// Run locally, the edge forwards to each server's HTTP/2-only endpoint with prior knowledge (one multiplexed
+    /// connection per server); every call through the edge in these tests goes that way, since that endpoint answers
+    /// nothing else.
+    /// </summary>
+    [Fact]
+    public async Task TheEdgeReachesTheServersOverHttp2OnTheirHttp2OnlyEndpoints()
+    {
+        fixture.SkipWhenUnavailable();
+        var model = (DistributedApplicationModel)fixture.App.Services.GetService(typeof(DistributedApplicationModel))!;
+        var edge = Assert.Single(model.Resources.OfType<ProjectResource>(), resource => resource.Name == "edge");
+        var executionContext = (DistributedApplicationExecutionContext)fixture.App.Services.GetService(typeof(DistributedApplicationExecutionContext))!;
+        var configuration = await ExecutionConfigurationBuilder.Create(edge).WithEnvironmentVariablesConfig()
+            .BuildAsync(executionContext, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        var environment = configuration.EnvironmentVariables.ToDictionary(StringComparer.Ordinal);
+        using var http = new HttpClient { Timeout = s_callTimeout };
+
+        Assert.Equal("2", environment["ReverseProxy__Clusters__servers__HttpRequest__Version"]);
+        Assert.Equal("RequestVersionExact", environment["ReverseProxy__Clusters__servers__HttpRequest__VersionPolicy"]);
+        foreach (var server in new[] { "server0", "server1" })
+        {
+            var h2c = fixture.App.GetEndpoint(server, LnbitsMcp.AppHost.Extensions.EdgeHttp2Endpoint);
+            Assert.Equal(h2c.Port, new Uri(environment[$"ReverseProxy__Clusters__servers__Destinations__{server}__Address"]).Port);
+            using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(h2c, "/health")) { Version = System.Net.HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            using var overHttp2 = await http.SendAsync(probe);
+            using var overHttp11 = await http.GetAsync(new Uri(h2c, "/health"));
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, overHttp2.StatusCode);
+            Assert.Equal(System.Net.HttpVersion.Version20, overHttp2.Version);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, overHttp11.StatusCode); // HTTP/1.x refused on that endpoint
+        }
+    }
+
     protected IResource RedisResource()
     {
         var model = fixture.App.Services.GetService(typeof(DistributedApplicationModel)) as DistributedApplicationModel;

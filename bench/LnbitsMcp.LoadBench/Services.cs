@@ -41,12 +41,15 @@ public sealed class Services(string repositoryRoot, string workDirectory)
         StartDotnetAsync("sandbox", Path.Combine("tests", "LnbitsMcp.LnbitsSandbox"), "LnbitsMcp.LnbitsSandbox", ["--urls", "http://127.0.0.1:0"], []);
 
     /// <summary>
-    /// A server instance as the AppHost runs it behind the edge (its production logging and telemetry), built from this
-    /// checkout or from <paramref name="checkout"/>.
+    /// A server instance as the AppHost runs it behind the edge (its production logging and telemetry, its HTTP/2-only
+    /// port for the edge), built from this checkout or from <paramref name="checkout"/>.
     /// </summary>
-    public Task<(ChildProcess Process, Uri Url)> StartServerAsync(string name, string redis, Uri lnbits, string? checkout = null) =>
-        StartDotnetAsync(name, "LnbitsMcp.Server", "LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], new Dictionary<string, string>
+    public async Task<(ChildProcess Process, Uri Url)> StartServerAsync(string name, string redis, Uri lnbits, string? checkout = null)
+    {
+        var http2Port = FreePort();
+        var started = await StartDotnetAsync(name, "LnbitsMcp.Server", "LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], new Dictionary<string, string>
         {
+            ["Server__EdgeHttp2Port"] = http2Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ConnectionStrings__redis"] = redis,
             ["Server__ReplicaName"] = name,
             ["LNBITS_URL"] = lnbits.AbsoluteUri,
@@ -56,6 +59,12 @@ public sealed class Services(string repositoryRoot, string workDirectory)
             ["Http__AllowedOrigins__0"] = "*",
             ["ForwardedHeaders__EdgeSecret"] = EdgeSecret,
         }, checkout);
+        _edgeHttp2Urls[started.Url] = new Uri($"http://127.0.0.1:{http2Port}/");
+        return started;
+    }
+
+    /// <summary>Each server's HTTP/2-only address (<c>Server:EdgeHttp2Port</c>), by its HTTP/1.1 one.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, Uri> _edgeHttp2Urls = new();
 
     /// <summary>The edge in front of the servers. Its rate limits are lifted: they exist to refuse exactly this kind of load.</summary>
     public Task<(ChildProcess Process, Uri Url)> StartEdgeAsync(string redis, IReadOnlyList<Uri> servers, string name = "edge")
@@ -72,9 +81,18 @@ public sealed class Services(string repositoryRoot, string workDirectory)
             environment[$"RateLimiting__{bucket}__TokensPerPeriod"] = "100000000";
         }
 
+        // To our servers as the AppHost runs them: HTTP/2 with prior knowledge on their HTTP/2-only ports; to the bare
+        // SDK (edge-echo) over HTTP/1.1, as YARP reaches it.
+        var http2 = servers.All(_edgeHttp2Urls.ContainsKey);
         for (var i = 0; i < servers.Count; i++)
         {
-            environment[$"ReverseProxy__Clusters__servers__Destinations__server{i}__Address"] = servers[i].AbsoluteUri;
+            environment[$"ReverseProxy__Clusters__servers__Destinations__server{i}__Address"] = (http2 ? _edgeHttp2Urls[servers[i]] : servers[i]).AbsoluteUri;
+        }
+
+        if (http2)
+        {
+            environment["ReverseProxy__Clusters__servers__HttpRequest__Version"] = "2";
+            environment["ReverseProxy__Clusters__servers__HttpRequest__VersionPolicy"] = "RequestVersionExact";
         }
 
         return StartDotnetAsync(name, "LnbitsMcp.Edge", "LnbitsMcp.Edge", [], environment);

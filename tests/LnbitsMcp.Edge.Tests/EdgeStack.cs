@@ -15,6 +15,7 @@ public sealed class EdgeStack : IAsyncDisposable
     private readonly List<ServiceProcess> _servers = [];
     private readonly Dictionary<string, string?> _edgeSettings;
     private readonly bool _ownsRedis;
+    private readonly Dictionary<ServiceProcess, Uri> _http2Urls = [];
 
     private EdgeStack(IRedisDeployment redis, bool ownsRedis, Sandbox sandbox, string certificatePath, X509Certificate2 certificate, Dictionary<string, string?> edgeSettings)
     {
@@ -39,14 +40,18 @@ public sealed class EdgeStack : IAsyncDisposable
     public Uri HttpUrl => Edge.Url;
     public Uri HttpsUrl => Edge.Urls.First(u => u.Scheme == Uri.UriSchemeHttps);
 
+    /// <summary>The edge reaches the servers over HTTP/2 on their HTTP/2-only ports (<c>Server:EdgeHttp2Port</c>), as the AppHost runs them.</summary>
+    public bool Http2ToServers { get; private init; }
+
     /// <param name="redis">The Redis to use (the caller disposes it); null: a fresh redis-server of the stack's own.</param>
-    public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null, IRedisDeployment? redis = null, IDictionary<string, string?>? serverSettings = null)
+    /// <param name="http2ToServers">See <see cref="Http2ToServers"/>; false: HTTP/1.1 to their only address.</param>
+    public static async Task<EdgeStack> StartAsync(int servers = 3, IDictionary<string, string?>? edgeSettings = null, IRedisDeployment? redis = null, IDictionary<string, string?>? serverSettings = null, bool http2ToServers = false)
     {
         var ownsRedis = redis is null;
         redis ??= await RedisServer.StartAsync();
         var sandbox = await Sandbox.StartAsync();
         var (path, certificate) = CreateTestCertificate();
-        var stack = new EdgeStack(redis, ownsRedis, sandbox, path, certificate, new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>()));
+        var stack = new EdgeStack(redis, ownsRedis, sandbox, path, certificate, new Dictionary<string, string?>(edgeSettings ?? new Dictionary<string, string?>())) { Http2ToServers = http2ToServers };
         var started = await Task.WhenAll(Enumerable.Range(0, servers).Select(i => stack.StartServerAsync($"server{i}", serverSettings)));
         stack._servers.AddRange(started);
         await stack.StartEdgeAsync();
@@ -67,7 +72,13 @@ public sealed class EdgeStack : IAsyncDisposable
         };
         for (var i = 0; i < _servers.Count; i++)
         {
-            environment[$"ReverseProxy__Clusters__servers__Destinations__server{i}__Address"] = _servers[i].Url.AbsoluteUri;
+            environment[$"ReverseProxy__Clusters__servers__Destinations__server{i}__Address"] = (Http2ToServers ? _http2Urls[_servers[i]] : _servers[i].Url).AbsoluteUri;
+        }
+
+        if (Http2ToServers)
+        {
+            environment["ReverseProxy__Clusters__servers__HttpRequest__Version"] = "2";
+            environment["ReverseProxy__Clusters__servers__HttpRequest__VersionPolicy"] = "RequestVersionExact";
         }
 
         foreach (var (key, value) in _edgeSettings)
@@ -111,8 +122,9 @@ public sealed class EdgeStack : IAsyncDisposable
         File.Delete(CertificatePath);
     }
 
-    private Task<ServiceProcess> StartServerAsync(string name, IDictionary<string, string?>? settings)
+    private async Task<ServiceProcess> StartServerAsync(string name, IDictionary<string, string?>? settings)
     {
+        var http2Port = ServiceProcess.FreePort();
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
@@ -123,12 +135,26 @@ public sealed class EdgeStack : IAsyncDisposable
             ["Http__AllowedOrigins__0"] = "*",
             ["ForwardedHeaders__EdgeSecret"] = EdgeSecret,
         };
+        if (Http2ToServers)
+        {
+            environment["Server__EdgeHttp2Port"] = http2Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             environment[key] = value;
         }
 
-        return ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], environment);
+        var server = await ServiceProcess.StartAsync("LnbitsMcp.Server", ["--host", "127.0.0.1", "--port", "0"], environment);
+        if (Http2ToServers)
+        {
+            lock (_http2Urls)
+            {
+                _http2Urls[server] = new Uri($"http://127.0.0.1:{http2Port}/");
+            }
+        }
+
+        return server;
     }
 
     private static (string Path, X509Certificate2 Certificate) CreateTestCertificate()

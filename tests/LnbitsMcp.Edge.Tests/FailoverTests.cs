@@ -3,11 +3,11 @@ using LnbitsMcp.Testing;
 namespace LnbitsMcp.Edge.Tests;
 
 /// <summary>An instance dies mid-run: its Streamable HTTP sessions go on elsewhere with the same id and configuration.</summary>
-public sealed class FailoverTests : IAsyncLifetime
+public abstract class FailoverContract(bool http2ToServers) : IAsyncLifetime
 {
     private EdgeStack _stack = null!;
 
-    public async ValueTask InitializeAsync() => _stack = await EdgeStack.StartAsync(servers: 3);
+    public async ValueTask InitializeAsync() => _stack = await EdgeStack.StartAsync(servers: 3, http2ToServers: http2ToServers);
 
     public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
 
@@ -44,3 +44,9 @@ public sealed class FailoverTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The edge in front of the servers' HTTP/1.1 addresses.</summary>
+public sealed class FailoverTests() : FailoverContract(http2ToServers: false);
+
+/// <summary>The edge in front of the servers' HTTP/2-only ports, as the AppHost runs it: a dead instance's connection refused there too is retried elsewhere.</summary>
+public sealed class FailoverOverHttp2Tests() : FailoverContract(http2ToServers: true);

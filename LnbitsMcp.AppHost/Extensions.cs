@@ -54,6 +54,9 @@ public static class Extensions
             ? server.WithHttpEndpoint(name: EdgeHttp2Endpoint, env: "Server__EdgeHttp2Port")
             : server;
 
+    private static bool HasEdgeHttp2Endpoint(IResourceBuilder<ProjectResource> server) =>
+        server.Resource.Annotations.OfType<EndpointAnnotation>().Any(endpoint => endpoint.Name == EdgeHttp2Endpoint);
+
     /// <summary>Every server instance becomes a YARP destination of the edge, and the edge waits for them.</summary>
     public static IResourceBuilder<ProjectResource> WithServerDestinations(
         this IResourceBuilder<ProjectResource> edge, IEnumerable<IResourceBuilder<ProjectResource>> servers)
@@ -70,7 +73,7 @@ public static class Extensions
         }
 
         edge.WithEdgeSecret();
-        var http2 = edge.ApplicationBuilder.ExecutionContext.IsRunMode;
+        var http2 = servers.All(HasEdgeHttp2Endpoint); // the servers' own choice (run mode), not decided again here
         if (http2)
         {
             // Prior knowledge: HTTP/2 from the first byte, as the servers' h2c endpoints expect (no upgrade, no fallback).

@@ -124,7 +124,7 @@ public sealed class EdgeStack : IAsyncDisposable
 
     private async Task<ServiceProcess> StartServerAsync(string name, IDictionary<string, string?>? settings)
     {
-        var http2Port = ServiceProcess.FreePort();
+        var http2Port = Http2ToServers ? ServiceProcess.FreePort() : 0;
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__redis"] = Redis.ConnectionString,

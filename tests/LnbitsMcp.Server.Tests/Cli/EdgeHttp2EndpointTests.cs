@@ -19,8 +19,9 @@ public sealed class EdgeHttp2EndpointTests
         await using var server = await ServerHost.StartAsync(new Dictionary<string, string?> { [EdgeHttp2Endpoint.PortKey] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var h2c = new Uri($"http://127.0.0.1:{port}/");
         using var http = new HttpClient { Timeout = ServerHost.Timeout };
+        using var http2 = PriorKnowledgeClient();
 
-        using var overHttp2 = await http.SendAsync(PriorKnowledge(new Uri(h2c, "/health")));
+        using var overHttp2 = await http2.GetAsync(new Uri(h2c, "/health"));
         using var main = await http.GetAsync(new Uri(server.Url, "/health"));
 
         Assert.Equal(HttpStatusCode.OK, overHttp2.StatusCode);
@@ -37,7 +38,7 @@ public sealed class EdgeHttp2EndpointTests
     {
         var port = ServiceProcess.FreePort();
         await using var server = await ServerHost.StartAsync(new Dictionary<string, string?> { [EdgeHttp2Endpoint.PortKey] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        using var http = new HttpClient(new PriorKnowledgeHandler { InnerHandler = new SocketsHttpHandler() }) { Timeout = ServerHost.Timeout };
+        using var http = PriorKnowledgeClient();
         var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://127.0.0.1:{port}/mcp") }, http);
         await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" }).WaitAsync(ServerHost.Timeout);
 
@@ -61,8 +62,8 @@ public sealed class EdgeHttp2EndpointTests
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
-    private static HttpRequestMessage PriorKnowledge(Uri url) =>
-        new(HttpMethod.Get, url) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    private static HttpClient PriorKnowledgeClient() =>
+        new(new PriorKnowledgeHandler { InnerHandler = new SocketsHttpHandler() }) { Timeout = ServerHost.Timeout };
 
     /// <summary>Every request as HTTP/2 from the first byte, as the edge sends them.</summary>
     private sealed class PriorKnowledgeHandler : DelegatingHandler

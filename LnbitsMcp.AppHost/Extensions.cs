@@ -46,7 +46,7 @@ public static class Extensions
 
     /// <summary>
     /// When run (not published), a second endpoint per server that speaks only HTTP/2 without TLS, for the edge: one
-    /// multiplexed connection per server instead of one per request in flight (README, Performance). Published to
+    /// multiplexed connection per server instead of one per request in flight (bench/PERFORMANCE.md, "What changed the cost"). Published to
     /// Azure Container Apps the edge reaches the servers through the environment's ingress over HTTP/1.1, as before.
     /// </summary>
     private static IResourceBuilder<ProjectResource> WithEdgeHttp2Endpoint(this IResourceBuilder<ProjectResource> server) =>

@@ -9,7 +9,7 @@ namespace LnbitsMcp.Server.Cli;
 /// An optional port of its own that speaks only HTTP/2 without TLS (prior knowledge, "h2c"), for the edge
 /// (<c>Server:EdgeHttp2Port</c>; the AppHost sets it when it runs the app). Over HTTP/1.1 the edge holds one
 /// connection per request in flight and each request and answer costs both processes a wake-up of their own;
-/// over one multiplexed HTTP/2 connection they cost less (README, Performance). Kestrel cannot offer HTTP/1.1 and
+/// over one multiplexed HTTP/2 connection they cost less (bench/PERFORMANCE.md, "What changed the cost"). Kestrel cannot offer HTTP/1.1 and
 /// HTTP/2 on one cleartext port, so every other port keeps HTTP/1.1 for browsers, probes and direct clients.
 /// </summary>
 public static class EdgeHttp2Endpoint

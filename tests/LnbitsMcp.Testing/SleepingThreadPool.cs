@@ -2,7 +2,7 @@ namespace LnbitsMcp.Testing;
 
 /// <summary>
 /// The setting that makes a .NET process's idle thread-pool workers sleep at once instead of spinning first. The
-/// server spins, as the runtime does by default (README, Performance); the server processes and containers the
+/// server spins, as the runtime does by default (bench/PERFORMANCE.md, "What changed the cost"); the server processes and containers the
 /// tests start do not: the tests run a dozen processes on 2 cores, where spinning servers took the CPU
 /// redis-server needed and calls ended in Redis timeouts. The environment variable overrides the runtime's
 /// default and any runtimeconfig.

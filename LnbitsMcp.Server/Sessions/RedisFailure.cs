@@ -5,13 +5,24 @@ namespace LnbitsMcp.Server.Sessions;
 /// <summary>
 /// Redis could not answer: no connection, a node down, a cluster slot without a master
 /// (<c>CLUSTERDOWN</c>), a timeout (which StackExchange.Redis reports as a <see cref="TimeoutException"/>,
-/// not a <see cref="RedisException"/>), or a write refused because a failover just made its node a replica.
+/// not a <see cref="RedisException"/>), a connection that broke under a command, or a write refused because a
+/// failover just made its node a replica.
 /// Callers answer <c>service_unavailable</c> or go on without Redis.
 /// </summary>
 public static class RedisFailure
 {
     public static bool Is(Exception exception) =>
-        exception is RedisException or RedisTimeoutException || IsRefusedByReplica(exception) || IsUnsentCommand(exception);
+        exception is RedisException or RedisTimeoutException || IsRefusedByReplica(exception) || IsUnsentCommand(exception)
+        || IsBrokenConnection(exception);
+
+    /// <summary>
+    /// A node's connection broke while a command was being written to it (a master killed mid-write): StackExchange.Redis
+    /// then fails that command with its socket library's own exception, not wrapped in a <see cref="RedisConnectionException"/>
+    /// (its log says <c>InternalFailure (ReadSocketError/ConnectionReset) … origin: WriteMessageToServerInsideWriteLock</c>).
+    /// Only StackExchange.Redis uses that library here; Kestrel's and HttpClient's resets are other types.
+    /// </summary>
+    private static bool IsBrokenConnection(Exception exception) =>
+        exception is Pipelines.Sockets.Unofficial.ConnectionResetException or Pipelines.Sockets.Unofficial.ConnectionAbortedException;
 
     /// <summary>
     /// A command StackExchange.Redis could not send. With <see cref="BacklogPolicy.FailFast"/> a command that meets its

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using LnbitsMcp.Server.Sessions;
 using StackExchange.Redis;
 
@@ -16,6 +17,11 @@ public sealed class RedisFailureTests
         new RedisServerException("CLUSTERDOWN The cluster is down"),
         new RedisTimeoutException("Timeout awaiting response", CommandStatus.Sent),
         new RedisCommandException("Command cannot be issued to a replica: EVALSHA"),
+
+        // A master killed while a command was being written to it: StackExchange.Redis failed the command with its socket
+        // library's exception, unwrapped (seen in the cluster failover test, logged as an internal_error of a tool).
+        new Pipelines.Sockets.Unofficial.ConnectionResetException("The connection was reset", new SocketException((int)SocketError.ConnectionReset)),
+        new Pipelines.Sockets.Unofficial.ConnectionAbortedException("The connection was aborted", new SocketException((int)SocketError.ConnectionAborted)),
     ];
 
     public static TheoryData<Exception> Faults() =>
@@ -23,6 +29,10 @@ public sealed class RedisFailureTests
         new RedisCommandException("Multi-key operations must involve a single slot; keys can use 'hash tags' to help this"),
         new RedisCommandException("This operation has been disabled in the command-map and cannot be used: EVAL"),
         new InvalidOperationException("Command cannot be issued to a replica: EVALSHA"),
+
+        // A reset of someone else's connection (a client's, Kestrel's; an outbound HTTP call's) is not Redis failing.
+        new Microsoft.AspNetCore.Connections.ConnectionResetException("Connection reset by peer"),
+        new IOException("Connection reset by peer", new SocketException((int)SocketError.ConnectionReset)),
     ];
 
     [Theory]

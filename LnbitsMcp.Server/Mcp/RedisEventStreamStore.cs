@@ -324,6 +324,14 @@ public sealed partial class RedisEventStreamStore(
             LogUnavailable(logger, error.GetType().Name);
             return false;
         }
+        catch (Exception error)
+        {
+            // Keeping a message for a resume must never cost the answer itself: whatever else made the write fail (a
+            // fault of ours, or an exception of the client library's that RedisFailure does not know yet), the messages
+            // stay in this instance's memory, as when Redis is away. Thrown on, it ended the POST without its answer.
+            LogWriteFault(logger, FaultSite.Of(error));
+            return false;
+        }
     }
 
     /// <summary>The stream's stored fields, or null when it holds nothing (or Redis cannot tell).</summary>
@@ -469,6 +477,9 @@ public sealed partial class RedisEventStreamStore(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MCP event streams are not kept while Redis is unavailable ({ErrorType})")]
     private static partial void LogUnavailable(ILogger logger, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An MCP event stream could not be written to Redis ({Fault}); its messages stay in this instance's memory")]
+    private static partial void LogWriteFault(ILogger logger, string fault);
 
     private sealed record StreamIdentity(string SessionId, string StreamId, long StartedAtMs);
 

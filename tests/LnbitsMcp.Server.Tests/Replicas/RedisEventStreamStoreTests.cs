@@ -306,6 +306,30 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
         Assert.Equal("kept-here", ((JsonRpcResponse)Assert.Single(again).Data!).Result!["text"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// A write that fails for another reason than Redis being away (here the client refuses the command: HSET is switched
+    /// off in its command map) still delivers the answer, and a client that comes back gets it here. Thrown on, such an
+    /// exception ended the POST with its answer unwritten (seen with a connection reset under a cluster failover).
+    /// </summary>
+    [Fact]
+    public async Task AnAnswerWhoseWriteFailsForAnotherReasonIsStillAnsweredAndResumedHere()
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(_redis.Server.ConnectionString);
+        options.CommandMap = StackExchange.Redis.CommandMap.Create(["HSET", "HMSET"], available: false);
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options).WaitAsync(s_timeout);
+        var store = DurableStore(connection);
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-21", "22"));
+        var priming = await writer.WriteEventAsync(Priming()).AsTask().WaitAsync(s_timeout);
+
+        var answer = await writer.WriteEventAsync(Answer(22, "still-answered")).AsTask().WaitAsync(s_timeout);
+        await writer.DisposeAsync();
+
+        Assert.Equal(priming.EventId![..priming.EventId!.LastIndexOf('.')] + ".2", answer.EventId);
+        Assert.Empty(_redis.Connection.GetServers()[0].Keys(pattern: "lnbits-mcp:{stream:*"));
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal("still-answered", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task AnOldStreamThatCannotMoveToRedisKeepsItsMessagesHereAndTheyMoveWithTheNextOneOnceRedisIsBack()
     {

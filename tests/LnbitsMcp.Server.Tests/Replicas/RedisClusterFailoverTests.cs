@@ -89,7 +89,8 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
 
         // While a slot had no master, calls said so: never internal_error, never anything else (the servers' log says what was thrown).
         var unexpected = outcomes.Concat(paidDuringLoad.Select(p => p.Outcome)).Where(outcome => outcome is not ("ok" or "service_unavailable")).ToList();
-        Assert.True(unexpected.Count == 0, $"Outcomes other than ok and service_unavailable: {string.Join(", ", unexpected)}. The servers logged:\n{Faults()}");
+        Assert.True(unexpected.Count == 0, $"Outcomes other than ok and service_unavailable: {string.Join(", ", unexpected)}.\nThose calls' answers:\n{string.Join('\n', calls.Unexpected)}\n"
+            + $"The servers logged as tool faults:\n{Faults()}\nThe servers' warnings and errors:\n{Warnings()}");
         Assert.Contains("ok", outcomes);
         Assert.Contains("service_unavailable", outcomes); // the load did meet the failovers
         for (var i = 0; i < killedAt.Count; i++)
@@ -245,12 +246,21 @@ public sealed class RedisClusterFailoverTests(RedisClusterServers stack) : IClas
     {
         public Stopwatch Clock => clock;
 
+        /// <summary>The answers with an error other than <c>service_unavailable</c>: which tool, when, and the answer's text (with its trace id).</summary>
+        public ConcurrentBag<string> Unexpected { get; } = [];
+
         public async Task<CallToolResult?> CallAsync(McpClient client, string tool, object? arguments)
         {
             var began = clock.Elapsed;
             try
             {
-                return await client.CallRawAsync(tool, arguments);
+                var result = await client.CallRawAsync(tool, arguments);
+                if (result.IsError == true && Code(result) != "service_unavailable")
+                {
+                    Unexpected.Add($"{tool} on MCP session {client.SessionId} began at {began.TotalSeconds:F1} s: {ToolCalls.Text(result)}");
+                }
+
+                return result;
             }
             catch (TimeoutException)
             {

@@ -156,11 +156,17 @@ public sealed partial class RedisEventStreamStore(
                 return null;
             }
 
-            stream.Durable = true;
             events = stream.Drain();
+            if (Encrypted(() => [.. events.Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]) is not { } fields)
+            {
+                stream.Restore(events);
+                return false;
+            }
+
+            stream.Durable = true;
             // Sent while holding the gate: a message written after this one is queued behind it, so Redis never
             // holds a later message (or the completion) without the earlier ones.
-            write = WriteAsync(stream.RedisKey, [.. events.Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]);
+            write = WriteAsync(stream.RedisKey, fields);
         }
 
         var written = await write;
@@ -306,6 +312,24 @@ public sealed partial class RedisEventStreamStore(
     }
 
     private static string EventId(string token, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{token}.{sequence}");
+
+    /// <summary>
+    /// The fields <paramref name="encrypt"/> makes (the messages encrypted for Redis); null when that failed (Data
+    /// Protection without a usable key, or a message that would not serialize), logged as a write fault: as with a
+    /// write Redis could not take, the messages then stay in this instance's memory and the answer still goes out.
+    /// </summary>
+    private HashEntry[]? Encrypted(Func<HashEntry[]> encrypt)
+    {
+        try
+        {
+            return encrypt();
+        }
+        catch (Exception error)
+        {
+            LogWriteFault(logger, FaultSite.Of(error));
+            return null;
+        }
+    }
 
     /// <summary>Writes <paramref name="fields"/> to the stream's hash and renews its expiry; false when Redis could not take them.</summary>
     private async Task<bool> WriteAsync(RedisKey key, HashEntry[] fields)
@@ -536,11 +560,16 @@ public sealed partial class RedisEventStreamStore(
                 return item;
             }
 
-            HashEntry[] fields = final
+            var fields = store.Encrypted(() => final
                 ? [new HashEntry(sequence, store.Protect(item)), new HashEntry(CompletedField, 1)]
-                : [new HashEntry(sequence, store.Protect(item))];
-            _stored = true;
-            var written = (_held is null ? null : await store.MoveToRedisAsync(_held, fields)) ?? await store.WriteAsync(Key, fields);
+                : [new HashEntry(sequence, store.Protect(item))]);
+            var written = false;
+            if (fields is not null)
+            {
+                _stored = true;
+                written = (_held is null ? null : await store.MoveToRedisAsync(_held, fields)) ?? await store.WriteAsync(Key, fields);
+            }
+
             if (!written)
             {
                 _held = store.HoldUnstored(_held, stream, token, sequence, item, final);

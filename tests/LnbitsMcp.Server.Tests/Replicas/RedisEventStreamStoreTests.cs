@@ -2,7 +2,9 @@ using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 using LnbitsMcp.Server.Mcp;
 using LnbitsMcp.Testing;
+using LnbitsMcp.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -328,6 +330,76 @@ public sealed class EventsAreStoredOnlyWhereAStreamCanBeResumed : IAsyncLifetime
         Assert.Empty(_redis.Connection.GetServers()[0].Keys(pattern: "lnbits-mcp:{stream:*"));
         var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
         Assert.Equal("still-answered", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnAnswerThatCannotBeEncryptedIsStillAnsweredAndResumedHere()
+    {
+        var protection = new FailingEventProtection(_dataProtection);
+        var logs = new CapturedLogs();
+        using var store = new RedisEventStreamStore(_redis.Connection, protection, TimeProvider.System, new LoggerFactory([logs]).CreateLogger<RedisEventStreamStore>(), TimeSpan.Zero);
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-23", "24"));
+        var priming = await writer.WriteEventAsync(Priming()).AsTask().WaitAsync(s_timeout);
+        protection.Failing = true;
+
+        var answer = await writer.WriteEventAsync(Answer(24, "still-answered")).AsTask().WaitAsync(s_timeout);
+        await writer.DisposeAsync();
+
+        Assert.Equal(priming.EventId![..priming.EventId!.LastIndexOf('.')] + ".2", answer.EventId);
+        Assert.Empty(_redis.Connection.GetServers()[0].Keys(pattern: "lnbits-mcp:{stream:*"));
+        Assert.Contains(logs.Lines, line => line.Contains("could not be written to Redis (CryptographicException", StringComparison.Ordinal));
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal("still-answered", ((JsonRpcResponse)Assert.Single(replayed).Data!).Result!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnOldStreamWhoseMessagesCannotBeEncryptedKeepsThemHere()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var protection = new FailingEventProtection(_dataProtection);
+        using var store = new RedisEventStreamStore(_redis.Connection, protection, clock, NullLogger<RedisEventStreamStore>.Instance, TimeSpan.FromSeconds(1));
+        var writer = await store.CreateStreamAsync(Stream("mcp-session-25", "26"));
+        var priming = await writer.WriteEventAsync(Priming());
+        await writer.WriteEventAsync(new SseItem<JsonRpcMessage?>(new JsonRpcNotification { Method = "notifications/progress", Params = new JsonObject { ["progress"] = 1 } }, "message"));
+        protection.Failing = true;
+        clock.SetUtcNow(clock.GetUtcNow().AddSeconds(1)); // old: its next message would take it to Redis
+
+        await writer.WriteEventAsync(new SseItem<JsonRpcMessage?>(new JsonRpcNotification { Method = "notifications/progress", Params = new JsonObject { ["progress"] = 2 } }, "message"))
+            .AsTask().WaitAsync(s_timeout);
+
+        var held = await ReadHeldAsync(store, priming.EventId!, count: 2);
+        Assert.Equal([1, 2], held.Select(item => ((JsonRpcNotification)item.Data!).Params!["progress"]!.GetValue<int>()));
+        Assert.Empty(_redis.Connection.GetServers()[0].Keys(pattern: "lnbits-mcp:{stream:*"));
+
+        protection.Failing = false;
+        await writer.WriteEventAsync(Answer(26, "once-it-works-again")).AsTask().WaitAsync(s_timeout);
+        Assert.Equal(0, store.LocalStreams); // moved: nothing of it is held here any more
+        var replayed = await ReadAllAsync((await store.GetStreamReaderAsync(priming.EventId!).AsTask().WaitAsync(s_timeout))!);
+        Assert.Equal(3, replayed.Count);
+        Assert.Equal("once-it-works-again", ((JsonRpcResponse)replayed[2].Data!).Result!["text"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Data Protection whose encryption of stream events fails while <see cref="Failing"/> (session tokens and
+    /// decryption work). A real key ring does not start failing once it has worked (a refresh that finds no usable
+    /// key keeps the ring it had), so the failure is made here; the store must keep the answer whatever throws.
+    /// </summary>
+    private sealed class FailingEventProtection(IDataProtectionProvider inner) : IDataProtectionProvider
+    {
+        public bool Failing { get; set; }
+
+        public IDataProtector CreateProtector(string purpose) =>
+            purpose.EndsWith(".Event.v1", StringComparison.Ordinal) ? new Protector(this, inner.CreateProtector(purpose)) : inner.CreateProtector(purpose);
+
+        private sealed class Protector(FailingEventProtection owner, IDataProtector inner) : IDataProtector
+        {
+            public IDataProtector CreateProtector(string purpose) => inner.CreateProtector(purpose);
+
+            public byte[] Protect(byte[] plaintext) =>
+                owner.Failing ? throw new System.Security.Cryptography.CryptographicException("no key to encrypt with") : inner.Protect(plaintext);
+
+            public byte[] Unprotect(byte[] protectedData) => inner.Unprotect(protectedData);
+        }
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 using LnbitsMcp.Server.Mcp;
-using LnbitsMcp.Testing;
 using LnbitsMcp.Server.Tests.Infrastructure;
+using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using LnbitsMcp.Server.Sessions;
-using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;

@@ -1,7 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 using LnbitsMcp.Server.Mcp;
-using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;

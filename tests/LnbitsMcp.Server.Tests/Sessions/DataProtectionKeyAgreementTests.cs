@@ -1,5 +1,4 @@
 using LnbitsMcp.Server.Sessions;
-using LnbitsMcp.Server.Tests.Infrastructure;
 using LnbitsMcp.Testing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace LnbitsMcp.Server.Tests.Infrastructure;
+namespace LnbitsMcp.Testing;
 
 /// <summary>Formatted log lines of one host: a logger provider that keeps every line it is given.</summary>
 /// <param name="withSource">each line starts with its time, level and category (for a failure message)</param>

@@ -135,7 +135,7 @@ public sealed partial class RedisEventStreamStore(
         {
             if (stream.StartedAtMs <= due)
             {
-                _ = MoveToRedisAsync(stream, [new HashEntry(ModeField, "s")]);
+                _ = MoveToRedisAsync(stream, static () => [new HashEntry(ModeField, "s")]);
             }
         }
     }
@@ -143,9 +143,9 @@ public sealed partial class RedisEventStreamStore(
     /// <summary>
     /// Makes a stream held here durable: its messages so far and <paramref name="extra"/> are written to Redis, then
     /// it is forgotten here. Null (nothing written) when it already was durable or was answered here; false when Redis
-    /// could not take them (they stay here, and the stream with them).
+    /// could not take them or they could not be encrypted (they stay here, and the stream with them).
     /// </summary>
-    private async Task<bool?> MoveToRedisAsync(LocalEventStreams.LocalStream stream, HashEntry[] extra)
+    private async Task<bool?> MoveToRedisAsync(LocalEventStreams.LocalStream stream, Func<HashEntry[]> extra)
     {
         Task<bool> write;
         List<(long Sequence, byte[] Encoded)> events;
@@ -156,17 +156,11 @@ public sealed partial class RedisEventStreamStore(
                 return null;
             }
 
-            events = stream.Drain();
-            if (Encrypted(() => [.. events.Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra]) is not { } fields)
-            {
-                stream.Restore(events);
-                return false;
-            }
-
             stream.Durable = true;
+            events = stream.Drain();
             // Sent while holding the gate: a message written after this one is queued behind it, so Redis never
             // holds a later message (or the completion) without the earlier ones.
-            write = WriteAsync(stream.RedisKey, fields);
+            write = WriteAsync(stream.RedisKey, () => [.. events.Select(e => new HashEntry(e.Sequence, _events.Protect(e.Encoded))), .. extra()]);
         }
 
         var written = await write;
@@ -314,31 +308,18 @@ public sealed partial class RedisEventStreamStore(
     private static string EventId(string token, long sequence) => string.Create(CultureInfo.InvariantCulture, $"{token}.{sequence}");
 
     /// <summary>
-    /// The fields <paramref name="encrypt"/> makes (the messages encrypted for Redis); null when that failed (Data
-    /// Protection without a usable key, or a message that would not serialize), logged as a write fault: as with a
-    /// write Redis could not take, the messages then stay in this instance's memory and the answer still goes out.
+    /// Writes the fields <paramref name="fields"/> makes to the stream's hash and renews its expiry; false when they
+    /// could not be written. The fields are made here, before the first command is sent (so still under a caller's
+    /// lock) and inside the same guard: a message that cannot be encrypted (Data Protection without a usable key)
+    /// stays in this instance's memory as one Redis could not take.
     /// </summary>
-    private HashEntry[]? Encrypted(Func<HashEntry[]> encrypt)
-    {
-        try
-        {
-            return encrypt();
-        }
-        catch (Exception error)
-        {
-            LogWriteFault(logger, FaultSite.Of(error));
-            return null;
-        }
-    }
-
-    /// <summary>Writes <paramref name="fields"/> to the stream's hash and renews its expiry; false when Redis could not take them.</summary>
-    private async Task<bool> WriteAsync(RedisKey key, HashEntry[] fields)
+    private async Task<bool> WriteAsync(RedisKey key, Func<HashEntry[]> fields)
     {
         var database = redis.GetDatabase();
         try
         {
             // Pipelined: both commands leave in one write and are answered together.
-            var set = database.HashSetAsync(key, fields);
+            var set = database.HashSetAsync(key, fields());
             var expire = database.KeyExpireAsync(key, Retention);
             await Task.WhenAll(set, expire);
             return true;
@@ -406,6 +387,18 @@ public sealed partial class RedisEventStreamStore(
     [ThreadStatic] private static Utf8JsonWriter? t_encodeWriter;
 
     private byte[] Protect(SseItem<JsonRpcMessage?> item) => _events.Protect(Encode(item));
+
+    /// <summary>
+    /// A message's field, with the stream's completion when it is the answer, encrypted when the write makes it
+    /// (<see cref="WriteAsync"/>). Made here, not in the writer's method: a closure there would be allocated for
+    /// every message, also for the quick ones kept in memory.
+    /// </summary>
+    private Func<HashEntry[]> EventFields(long sequence, SseItem<JsonRpcMessage?> item, bool final) => final
+        ? () => [new HashEntry(sequence, Protect(item)), new HashEntry(CompletedField, 1)]
+        : () => [new HashEntry(sequence, Protect(item))];
+
+    private static Func<HashEntry[]> ModeFields(SseEventStreamMode mode) =>
+        mode == SseEventStreamMode.Polling ? static () => [new HashEntry(ModeField, "p")] : static () => [new HashEntry(ModeField, "s")];
 
     /// <summary>An event as JSON (<c>{"t": type, "r": retry ms, "d": message}</c>), serializing its message.</summary>
     internal static byte[] Encode(SseItem<JsonRpcMessage?> item) => Encode(item, default, serialize: true);
@@ -528,7 +521,7 @@ public sealed partial class RedisEventStreamStore(
             mode = newMode;
             _stored = true;
             // The client reconnects to poll as soon as the response ends, maybe elsewhere: the mode must be in Redis by then.
-            HashEntry[] field = [new HashEntry(ModeField, newMode == SseEventStreamMode.Polling ? "p" : "s")];
+            var field = ModeFields(newMode);
             if (_held is null || await store.MoveToRedisAsync(_held, field) is null)
             {
                 await store.WriteAsync(Key, field);
@@ -560,16 +553,9 @@ public sealed partial class RedisEventStreamStore(
                 return item;
             }
 
-            var fields = store.Encrypted(() => final
-                ? [new HashEntry(sequence, store.Protect(item)), new HashEntry(CompletedField, 1)]
-                : [new HashEntry(sequence, store.Protect(item))]);
-            var written = false;
-            if (fields is not null)
-            {
-                _stored = true;
-                written = (_held is null ? null : await store.MoveToRedisAsync(_held, fields)) ?? await store.WriteAsync(Key, fields);
-            }
-
+            var fields = store.EventFields(sequence, item, final);
+            _stored = true;
+            var written = (_held is null ? null : await store.MoveToRedisAsync(_held, fields)) ?? await store.WriteAsync(Key, fields);
             if (!written)
             {
                 _held = store.HoldUnstored(_held, stream, token, sequence, item, final);
@@ -627,7 +613,7 @@ public sealed partial class RedisEventStreamStore(
             if (_stored && !_completed)
             {
                 _completed = true;
-                await store.WriteAsync(Key, [new HashEntry(CompletedField, 1)]);
+                await store.WriteAsync(Key, static () => [new HashEntry(CompletedField, 1)]);
             }
         }
     }

@@ -152,28 +152,32 @@ public sealed class BenchStack : IAsyncDisposable
         var balance = LoadTarget.ToolCall("get_wallet_balance", "{}");
         Reference = new LoadTarget("sdk", "bare SDK, stateful: echo", new Uri(sdkUrl, "/mcp"), echo, sdkClient.SessionId, [sdk], ExpectedText: "hello");
         var yarpReference = new LoadTarget("yarp", "YARP → bare SDK, stateless: echo", new Uri(yarpUrl, "/mcp"), echo, null, [yarp, sdkStateless], ExpectedText: "hello");
+        // Each of ours beside the reference a goal or a column compares it with (server-decode between the canned SDK and the
+        // echo SDK, YARP between the edge's two tools): a round runs them back to back (LoadRounds.Order).
         Targets =
         [
-            Reference,
-            new LoadTarget("server-decode", "server + Redis: decode_invoice", new Uri(server0.Url, "/mcp"), decode, direct, oneServer, "sdk", ExpectedText: "payment_hash"),
             new LoadTarget("server-balance", "server + Redis: get_wallet_balance", new Uri(server0.Url, "/mcp"), balance, direct, oneServer, "sdk", ExpectedText: "balance_msat"),
+            new LoadTarget("sdk-decode", "bare SDK, stateful: decode_invoice's result, canned", new Uri(sdkUrl, "/mcp"), decode, sdkClient.SessionId, [sdk], ExpectedText: "payment_hash"),
+            new LoadTarget("server-decode", "server + Redis: decode_invoice", new Uri(server0.Url, "/mcp"), decode, direct, oneServer, "sdk", ExpectedText: "payment_hash"),
+            Reference,
             new LoadTarget("server-oauth-decode", "server + Redis: decode_invoice, OAuth connection (bearer token)", new Uri(server0.Url, "/mcp"), decode, oauthClient.SessionId, oneServer, "sdk",
                 Credential: ("Authorization", "Bearer " + accessToken), ExpectedText: "payment_hash"),
-            yarpReference,
-            new LoadTarget("edge-decode", "edge → 2 servers + Redis: decode_invoice", new Uri(edgeUrl, "/mcp"), decode, throughEdge, [edge, .. bothServers], "yarp", ExpectedText: "payment_hash"),
-            new LoadTarget("edge-balance", "edge → 2 servers + Redis: get_wallet_balance", new Uri(edgeUrl, "/mcp"), balance, throughEdge, [edge, .. bothServers], "yarp", ExpectedText: "balance_msat"),
-            new LoadTarget("sdk-decode", "bare SDK, stateful: decode_invoice's result, canned", new Uri(sdkUrl, "/mcp"), decode, sdkClient.SessionId, [sdk], ExpectedText: "payment_hash"),
             new LoadTarget("yarp-decode", "YARP → bare SDK, stateless: decode_invoice's result, canned", new Uri(yarpUrl, "/mcp"), decode, null, [yarp, sdkStateless], ExpectedText: "payment_hash"),
-            new LoadTarget("edge-echo", "edge → bare SDK, stateless: echo", new Uri(edgeSdkUrl, "/mcp"), echo, null, [edgeSdk, sdkStateless], "yarp", ExpectedText: "hello"),
+            new LoadTarget("edge-decode", "edge → 2 servers + Redis: decode_invoice", new Uri(edgeUrl, "/mcp"), decode, throughEdge, [edge, .. bothServers], "yarp", ExpectedText: "payment_hash"),
+            yarpReference,
+            new LoadTarget("edge-balance", "edge → 2 servers + Redis: get_wallet_balance", new Uri(edgeUrl, "/mcp"), balance, throughEdge, [edge, .. bothServers], "yarp", ExpectedText: "balance_msat"),
             new LoadTarget("sandbox", "LNbits sandbox alone: GET /api/v1/wallet", new Uri(sandboxUrl, "/api/v1/wallet"), null, null, [sandbox], Credential: ("X-Api-Key", AdminKey), ExpectedText: "balance"),
+            new LoadTarget("edge-echo", "edge → bare SDK, stateless: echo", new Uri(edgeSdkUrl, "/mcp"), echo, null, [edgeSdk, sdkStateless], "yarp", ExpectedText: "hello"),
         ];
         if (compareCheckout is not null)
         {
             var (other, otherUrl) = await Services.StartServerAsync("server-b", redisConnection, sandboxUrl, compareCheckout);
             Track(other);
             var session = await OpenConfiguredSessionAsync(new Uri(otherUrl, "/mcp"));
-            Targets = [.. Targets, new LoadTarget(BuildComparison.OtherTarget, $"server + Redis: decode_invoice, built from {compareCheckout}", new Uri(otherUrl, "/mcp"), decode, session,
-                [other, redis, sandbox], "sdk", ExpectedText: "payment_hash")];
+            // Right after this checkout's server-decode, so that the two builds run back to back in every round.
+            var after = Targets.Select(target => target.Name).ToList().IndexOf(BuildComparison.OwnTarget) + 1;
+            Targets = [.. Targets.Take(after), new LoadTarget(BuildComparison.OtherTarget, $"server + Redis: decode_invoice, built from {compareCheckout}", new Uri(otherUrl, "/mcp"), decode, session,
+                [other, redis, sandbox], "sdk", ExpectedText: "payment_hash"), .. Targets.Skip(after)];
         }
     }
 

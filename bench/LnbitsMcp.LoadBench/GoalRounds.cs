@@ -3,9 +3,9 @@ using System.Globalization;
 namespace LnbitsMcp.LoadBench;
 
 /// <summary>
-/// A goal measured round by round. The rounds interleave the targets, so ours and its reference ran in the same
-/// round and each round gives a ratio of its own. Shown beside the verdict on the medians, so that a reader sees
-/// how near its line a goal sits and whether the rounds agree on it.
+/// A goal measured round by round. Every round runs ours and its reference back to back (<see cref="LoadRounds.Order"/>),
+/// so each round gives a ratio of its own; the goal is judged by their median, and each is shown beside it, so that a
+/// reader sees how near its line a goal sits and whether the rounds agree on it.
 /// </summary>
 public static class GoalRounds
 {

@@ -1,9 +1,9 @@
 namespace LnbitsMcp.LoadBench;
 
 /// <summary>
-/// Measures targets in interleaved rounds: in every round each connection count runs every target once,
-/// references and ours one after another (the order turns each round), so machine noise hits all alike.
-/// CPU per request is read from /proc for every process over exactly the wrk run.
+/// Measures targets in interleaved rounds: in every round each connection count runs every target once, in the order
+/// <see cref="Order"/> gives, so that each of ours runs right beside its reference. CPU per request is read from /proc
+/// for every process over exactly the wrk run.
 /// </summary>
 public sealed class LoadRounds(Wrk wrk, IReadOnlyList<ChildProcess> processes, TextWriter log)
 {
@@ -24,8 +24,7 @@ public sealed class LoadRounds(Wrk wrk, IReadOnlyList<ChildProcess> processes, T
         {
             foreach (var c in connections)
             {
-                var shift = (round - 1) % targets.Count;
-                foreach (var target in targets.Skip(shift).Concat(targets.Take(shift)).Where(t => include(t, c)))
+                foreach (var target in Order(targets, round).Where(t => include(t, c)))
                 {
                     var sample = await MeasureAsync(phase, target, c, round, duration, cancellationToken);
                     samples.Add(sample);
@@ -37,6 +36,17 @@ public sealed class LoadRounds(Wrk wrk, IReadOnlyList<ChildProcess> processes, T
 
         return samples;
     }
+
+    /// <summary>
+    /// A round's order: the targets as listed in odd rounds, reversed in even ones. Listed with each of ours beside its
+    /// reference (<see cref="BenchStack"/>), a goal's two targets run back to back in every round, each first in every
+    /// other round, so the ratio of a round compares them under the same conditions. (The machine's speed drifts over
+    /// minutes: in the thirtieth and thirty-first rounds' full runs, whose order turned by one target a round, the
+    /// round that put the server first and the bare SDK last, nine runs apart, gave 1.61× and 1.69× their CPU per
+    /// call, the two rounds that ran them one after the other 2.12–2.23×.)
+    /// </summary>
+    public static IEnumerable<T> Order<T>(IReadOnlyList<T> targets, int round) =>
+        round % 2 == 1 ? targets : Enumerable.Reverse(targets);
 
     private async Task<Sample> MeasureAsync(string phase, LoadTarget target, int connections, int round, TimeSpan duration, CancellationToken cancellationToken)
     {

@@ -37,6 +37,41 @@ public sealed class MarkdownReportGoalsTests
         Assert.Contains("| 0.90× the bound, 1.10× the bound (1 of 2) |", row);
     }
 
+    /// <summary>
+    /// The rounds run ours and its reference back to back, so a goal is judged by the median of the rounds' ratios; the ratio of
+    /// the two targets' own medians can take them from different rounds (here 800 from the first, 1 500 from the third: 0.53×).
+    /// </summary>
+    [Fact]
+    public void AGoalIsJudgedByTheMedianOfTheRoundsRatiosNotByTheRatioOfTheTargetsMedians()
+    {
+        var samples = new[]
+        {
+            Samples.Of("sdk", 16, round: 1, rps: 1000), Samples.Of("server-decode", 16, round: 1, rps: 800),
+            Samples.Of("sdk", 16, round: 2, rps: 2000), Samples.Of("server-decode", 16, round: 2, rps: 900),
+            Samples.Of("sdk", 16, round: 3, rps: 1500), Samples.Of("server-decode", 16, round: 3, rps: 700),
+        };
+
+        var row = GoalRow(new MarkdownReport(s_options, "0 0 0", "0 0 0", "abc1234").Write(samples, null), "server + Redis, decode_invoice, c=16");
+
+        Assert.Equal("| server + Redis, decode_invoice, c=16: ≥ 0.5× the bare SDK's rps | 0.47× | 0.80×, 0.45×, 0.47× (1 of 3) | **no** |", row);
+    }
+
+    [Fact]
+    public void TheC1P50GoalShowsTheTargetsOwnMediansBesideTheMedianOfTheRounds()
+    {
+        // By round: 0.50 ÷ 0.20 = 2.50×, 0.45 ÷ 0.30 = 1.50×, 0.60 ÷ 0.25 = 2.40×; the medians 0.50 and 0.25 ms.
+        var samples = new[]
+        {
+            Samples.Of("yarp", 1, round: 1, p50: 0.20), Samples.Of("edge-decode", 1, round: 1, p50: 0.50),
+            Samples.Of("yarp", 1, round: 2, p50: 0.30), Samples.Of("edge-decode", 1, round: 2, p50: 0.45),
+            Samples.Of("yarp", 1, round: 3, p50: 0.25), Samples.Of("edge-decode", 1, round: 3, p50: 0.60),
+        };
+
+        var row = GoalRow(new MarkdownReport(s_options, "0 0 0", "0 0 0", "abc1234").Write(samples, null), "c=1 p50 through the edge, decode_invoice");
+
+        Assert.Equal("| c=1 p50 through the edge, decode_invoice: ≤ 2× YARP's p50 | 2.40× (each target's median: 0.50 vs 0.25 ms) | 2.50×, 1.50×, 2.40× (1 of 3) | **no** |", row);
+    }
+
     private static string GoalRow(string report, string goal) =>
         Assert.Single(report.Split('\n'), line => line.StartsWith("| " + goal, StringComparison.Ordinal)).TrimEnd('\r');
 }

@@ -43,7 +43,7 @@ public sealed class LoadRounds(Wrk wrk, IReadOnlyList<ChildProcess> processes, T
     /// other round, so the ratio of a round compares them under the same conditions. (The machine's speed drifts over
     /// minutes: in the thirtieth and thirty-first rounds' full runs, whose order turned by one target a round, the
     /// round that put the server first and the bare SDK last, nine runs apart, gave 1.61× and 1.69× their CPU per
-    /// call, the two rounds that ran them one after the other 2.12–2.23×.)
+    /// call, the rounds that ran them one after the other 2.12–2.21×.)
     /// </summary>
     public static IEnumerable<T> Order<T>(IReadOnlyList<T> targets, int round) =>
         round % 2 == 1 ? targets : Enumerable.Reverse(targets);

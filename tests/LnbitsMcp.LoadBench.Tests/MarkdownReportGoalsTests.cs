@@ -17,7 +17,7 @@ public sealed class MarkdownReportGoalsTests
             Samples.Of("yarp", 16, round: 3, rps: 1000), Samples.Of("edge-decode", 16, round: 3, rps: 750),
         };
 
-        var row = GoalRow(new MarkdownReport(s_options, "0 0 0", "0 0 0", "abc1234").Write(samples, null), "edge → servers + Redis, decode_invoice, c=16");
+        var row = GoalRow(Report(samples), "edge → servers + Redis, decode_invoice, c=16");
 
         Assert.Equal("| edge → servers + Redis, decode_invoice, c=16: ≥ 0.8× YARP → bare SDK | 0.75× | 0.90×, 0.70×, 0.75× (1 of 3) | **no** |", row);
     }
@@ -32,7 +32,7 @@ public sealed class MarkdownReportGoalsTests
             Samples.Of("yarp", 1, round: 2, p50: 0.40), Samples.Of("sandbox", 1, round: 2, p50: 0.10), Samples.Of("edge-balance", 1, round: 2, p50: 0.99),
         };
 
-        var row = GoalRow(new MarkdownReport(s_options, "0 0 0", "0 0 0", "abc1234").Write(samples, null), "c=1 p50 through the edge, get_wallet_balance");
+        var row = GoalRow(Report(samples), "c=1 p50 through the edge, get_wallet_balance");
 
         Assert.Contains("| 0.90× the bound, 1.10× the bound (1 of 2) |", row);
     }
@@ -51,7 +51,7 @@ public sealed class MarkdownReportGoalsTests
             Samples.Of("sdk", 16, round: 3, rps: 1500), Samples.Of("server-decode", 16, round: 3, rps: 700),
         };
 
-        var row = GoalRow(new MarkdownReport(s_options, "0 0 0", "0 0 0", "abc1234").Write(samples, null), "server + Redis, decode_invoice, c=16");
+        var row = GoalRow(Report(samples), "server + Redis, decode_invoice, c=16");
 
         Assert.Equal("| server + Redis, decode_invoice, c=16: ≥ 0.5× the bare SDK's rps | 0.47× | 0.80×, 0.45×, 0.47× (1 of 3) | **no** |", row);
     }
@@ -67,10 +67,12 @@ public sealed class MarkdownReportGoalsTests
             Samples.Of("yarp", 1, round: 3, p50: 0.25), Samples.Of("edge-decode", 1, round: 3, p50: 0.60),
         };
 
-        var row = GoalRow(new MarkdownReport(s_options, "0 0 0", "0 0 0", "abc1234").Write(samples, null), "c=1 p50 through the edge, decode_invoice");
+        var row = GoalRow(Report(samples), "c=1 p50 through the edge, decode_invoice");
 
         Assert.Equal("| c=1 p50 through the edge, decode_invoice: ≤ 2× YARP's p50 | 2.40× (each target's median: 0.50 vs 0.25 ms) | 2.50×, 1.50×, 2.40× (1 of 3) | **no** |", row);
     }
+
+    private static string Report(Sample[] samples) => new MarkdownReport(s_options, "0 0 0", "0 0 0", "abc1234").Write(samples, null);
 
     private static string GoalRow(string report, string goal) =>
         Assert.Single(report.Split('\n'), line => line.StartsWith("| " + goal, StringComparison.Ordinal)).TrimEnd('\r');

@@ -15,7 +15,7 @@ public static class BuildComparison
 
     /// <summary>This build ÷ the other by <paramref name="metric"/>, round by round (rounds in which both ran at <paramref name="connections"/>).</summary>
     public static IReadOnlyList<double> RoundRatios(IReadOnlyList<Sample> samples, int connections, Func<Sample, double> metric) =>
-        [.. GoalRounds.Values(samples, connections, GoalRounds.Ratio(OwnTarget, OtherTarget, metric, _ => true)).Select(v => v.Value)];
+        GoalRounds.Values(samples, connections, GoalRounds.Ratio(OwnTarget, OtherTarget, metric));
 
     /// <summary>The ratios' median and range, then each, e.g. <c>0.95× (0.90–1.02×): 0.90×, 0.95×, 1.02×</c>; empty without any.</summary>
     public static string Describe(IReadOnlyList<double> ratios)

@@ -12,28 +12,27 @@ public static class GoalRounds
     /// <summary>
     /// The goal's measure in every round in which the targets it needs ran, and in how many of those rounds the goal
     /// was reached, e.g. <c>0.83×, 0.66×, 0.65× (1 of 3)</c>; empty when no round had them. <paramref name="measure"/>
-    /// is given a round's sample of a target by name and returns the measure and whether it reaches the goal, or
-    /// null when a target it needs is missing.
+    /// is given a round's sample of a target by name and returns the measure, or null when a target it needs is missing;
+    /// <paramref name="reaches"/> says whether a measure reaches the goal.
     /// </summary>
     public static string Describe(
         IReadOnlyList<Sample> samples,
         int connections,
-        Func<Func<string, Sample?>, (double Value, bool Reached)?> measure,
-        string unit = "×")
-    {
-        var values = Values(samples, connections, measure);
-        return values.Count == 0
+        Func<Func<string, Sample?>, double?> measure,
+        Func<double, bool> reaches,
+        string unit = "×") =>
+        Describe(Values(samples, connections, measure), reaches, unit);
+
+    /// <summary>The rounds' measures (<see cref="Values"/>) as <see cref="Describe(IReadOnlyList{Sample}, int, Func{Func{string, Sample?}, double?}, Func{double, bool}, string)"/> shows them.</summary>
+    public static string Describe(IReadOnlyList<double> values, Func<double, bool> reaches, string unit = "×") =>
+        values.Count == 0
             ? string.Empty
-            : $"{string.Join(", ", values.Select(v => v.Value.ToString("F2", CultureInfo.InvariantCulture) + unit))} ({values.Count(v => v.Reached)} of {values.Count})";
-    }
+            : $"{string.Join(", ", values.Select(v => v.ToString("F2", CultureInfo.InvariantCulture) + unit))} ({values.Count(reaches)} of {values.Count})";
 
     /// <summary>The measure in every round (in round order) in which the targets it needs ran at <paramref name="connections"/>.</summary>
-    public static List<(double Value, bool Reached)> Values(
-        IReadOnlyList<Sample> samples,
-        int connections,
-        Func<Func<string, Sample?>, (double Value, bool Reached)?> measure)
+    public static List<double> Values(IReadOnlyList<Sample> samples, int connections, Func<Func<string, Sample?>, double?> measure)
     {
-        var values = new List<(double Value, bool Reached)>();
+        var values = new List<double>();
         foreach (var round in samples.Select(s => s.Round).Distinct().Order())
         {
             Sample? Of(string name) => samples.FirstOrDefault(s => s.Round == round && s.Connections == connections && s.Target.Name == name);
@@ -46,10 +45,7 @@ public static class GoalRounds
         return values;
     }
 
-    /// <summary>Ours ÷ the reference by <paramref name="metric"/>, reached when <paramref name="reaches"/> says so.</summary>
-    public static Func<Func<string, Sample?>, (double Value, bool Reached)?> Ratio(
-        string ours, string reference, Func<Sample, double> metric, Func<double, bool> reaches) =>
-        of => of(ours) is { } a && of(reference) is { } b && metric(b) > 0 && metric(a) / metric(b) is var ratio
-            ? (ratio, reaches(ratio))
-            : null;
+    /// <summary>Ours ÷ the reference by <paramref name="metric"/>.</summary>
+    public static Func<Func<string, Sample?>, double?> Ratio(string ours, string reference, Func<Sample, double> metric) =>
+        of => of(ours) is { } a && of(reference) is { } b && metric(b) > 0 ? metric(a) / metric(b) : null;
 }

@@ -10,26 +10,20 @@ namespace LnbitsMcp.LoadBench;
 public static class GoalRounds
 {
     /// <summary>
-    /// The goal's measure in every round in which the targets it needs ran, and in how many of those rounds the goal
-    /// was reached, e.g. <c>0.83×, 0.66×, 0.65× (1 of 3)</c>; empty when no round had them. <paramref name="measure"/>
-    /// is given a round's sample of a target by name and returns the measure, or null when a target it needs is missing;
-    /// <paramref name="reaches"/> says whether a measure reaches the goal.
+    /// A goal's measures over the rounds (<see cref="Values"/>) and in how many of them the goal was reached, e.g.
+    /// <c>0.83×, 0.66×, 0.65× (1 of 3)</c>; empty when no round ran its targets. <paramref name="reaches"/> says whether a
+    /// measure reaches the goal.
     /// </summary>
-    public static string Describe(
-        IReadOnlyList<Sample> samples,
-        int connections,
-        Func<Func<string, Sample?>, double?> measure,
-        Func<double, bool> reaches,
-        string unit = "×") =>
-        Describe(Values(samples, connections, measure), reaches, unit);
-
-    /// <summary>The rounds' measures (<see cref="Values"/>) as <see cref="Describe(IReadOnlyList{Sample}, int, Func{Func{string, Sample?}, double?}, Func{double, bool}, string)"/> shows them.</summary>
     public static string Describe(IReadOnlyList<double> values, Func<double, bool> reaches, string unit = "×") =>
         values.Count == 0
             ? string.Empty
             : $"{string.Join(", ", values.Select(v => v.ToString("F2", CultureInfo.InvariantCulture) + unit))} ({values.Count(reaches)} of {values.Count})";
 
-    /// <summary>The measure in every round (in round order) in which the targets it needs ran at <paramref name="connections"/>.</summary>
+    /// <summary>
+    /// The measure in every round (in round order) in which the targets it needs ran at <paramref name="connections"/>.
+    /// <paramref name="measure"/> is given a round's sample of a target by name and returns the measure, or null when a
+    /// target it needs is missing.
+    /// </summary>
     public static List<double> Values(IReadOnlyList<Sample> samples, int connections, Func<Func<string, Sample?>, double?> measure)
     {
         var values = new List<double>();
